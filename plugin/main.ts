@@ -1,0 +1,77 @@
+import { EksTokenError, formatErrorLine, isEksTokenError } from '../src/EksTokenError.js';
+import { type ExecInfo, formatExecCredential, resolveExecInfo } from '../src/formatExecCredential.js';
+import { parseTokenCommand, type TokenCommand } from '../src/parseCommandLine.js';
+import { type PluginDeps, readLine } from './deps.js';
+import { HELP } from './help.js';
+import { VERSION } from './version.js';
+
+/** The CLI: runs one command and returns its exit code; never exits the process itself. */
+export async function run(argv: string[], deps: PluginDeps): Promise<number> {
+  const debug = argv.includes('--debug');
+  try {
+    const [command, ...args] = argv;
+    switch (command) {
+      case 'token':
+      case 'get-token':
+        if (args.includes('--help') || args.includes('-h')) return print(deps, HELP[command]);
+        return await runToken(parseTokenCommand(args, deps.env, command), deps);
+      case '--version':
+      case 'version':
+        return print(deps, VERSION);
+      case undefined:
+      case '--help':
+      case '-h':
+      case 'help':
+        return print(deps, HELP[args[0] ?? 'main'] ?? HELP.main);
+      default:
+        throw new EksTokenError('E_USAGE', `unknown command "${command}"`, 'run eks-token --help');
+    }
+  } catch (error) {
+    deps.stderr.write(`${formatErrorLine(error)}\n`);
+    if (debug && error instanceof Error && !isEksTokenError(error)) deps.stderr.write(`${error.stack}\n`);
+    if (debug && isEksTokenError(error) && error.cause instanceof Error)
+      deps.stderr.write(`cause: ${error.cause.stack}\n`);
+    return 1;
+  }
+}
+
+function print(deps: PluginDeps, text: string | undefined): number {
+  deps.stdout.write(`${text ?? ''}\n`);
+  return 0;
+}
+
+async function runToken(cmd: TokenCommand, deps: PluginDeps): Promise<number> {
+  // Validate what kubectl asked for before any network or credential work.
+  const execInfo = resolveExecInfo(deps.env.KUBERNETES_EXEC_INFO);
+  const log = (line: string) => deps.stderr.write(`${line}\n`);
+  const { mintToken } = await import('../src/mintToken.js');
+  const minted = await mintToken(cmd.request, {
+    env: deps.env,
+    now: deps.now,
+    log,
+    debug: cmd.debug,
+    mfaCodeProvider: (serial) => promptMfa(serial, execInfo, deps),
+  });
+  if (cmd.debug)
+    log(
+      `eks-token: debug: token for cluster ${minted.clusterName} expires ${new Date(minted.expiresAt).toISOString()}`,
+    );
+  deps.stdout.write(
+    cmd.tokenOnly
+      ? `${minted.token}\n`
+      : formatExecCredential(execInfo.apiVersion, minted.token, minted.expiresAt),
+  );
+  return 0;
+}
+
+async function promptMfa(serial: string, execInfo: ExecInfo, deps: PluginDeps): Promise<string> {
+  if (!execInfo.interactive) {
+    throw new EksTokenError(
+      'E_MFA_REQUIRED',
+      `the profile needs an MFA code for ${serial} but kubectl runs eks-token without a terminal`,
+      'set interactiveMode: IfAvailable (client.authentication.k8s.io/v1) in the kubeconfig and run kubectl in a terminal',
+    );
+  }
+  deps.stderr.write(`Assume Role MFA token code for ${serial}: `);
+  return readLine(deps.stdin);
+}

@@ -1,0 +1,57 @@
+/** Stable machine-readable codes for every failure eks-token reports. */
+export type EksTokenErrorCode =
+  | 'E_USAGE'
+  | 'E_NO_CLUSTER_ID'
+  | 'E_BAD_CLUSTER_ID'
+  | 'E_BAD_API_VERSION'
+  | 'E_BAD_EXEC_INFO'
+  | 'E_BAD_REGION'
+  | 'E_UNSUPPORTED_ENDPOINT'
+  | 'E_NO_CREDENTIALS'
+  | 'E_CREDENTIALS'
+  | 'E_SSO_EXPIRED'
+  | 'E_MFA_REQUIRED'
+  | 'E_ASSUME_ROLE'
+  | 'E_SIGNING'
+  | 'E_NO_TXT_RECORD'
+  | 'E_BAD_TXT_RECORD'
+  | 'E_AMBIGUOUS_TXT_RECORD'
+  | 'E_DNS_FAILED'
+  | 'E_BAD_DNS_SERVER'
+  | 'E_SOCKET_DIR'
+  | 'E_DAEMON'
+  | 'E_KUBECONFIG'
+  | 'E_HTTP'
+  | 'E_VERIFY';
+
+/** An expected failure: `message` says what failed, `hint` what the user can do about it. */
+export class EksTokenError extends Error {
+  readonly code: EksTokenErrorCode;
+  readonly hint: string;
+
+  constructor(code: EksTokenErrorCode, message: string, hint = '', options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'EksTokenError';
+    this.code = code;
+    this.hint = hint;
+  }
+}
+
+/** True when `value` is an EksTokenError (also across bundle copies of this module). */
+export function isEksTokenError(value: unknown): value is EksTokenError {
+  return value instanceof Error && (value as { name?: string }).name === 'EksTokenError';
+}
+
+/** The one stderr line for a failure: `eks-token: <what failed>: <what to do>`. */
+export function formatErrorLine(error: unknown): string {
+  if (isEksTokenError(error)) {
+    return `eks-token: ${error.message}${error.hint ? `: ${error.hint}` : ''}`;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return `eks-token: unexpected error: ${oneLine(message)}: rerun with --debug and report it`;
+}
+
+/** Collapses a message onto one line so stderr stays one line per failure. */
+export function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
