@@ -15,6 +15,10 @@ export async function run(argv: string[], deps: PluginDeps): Promise<number> {
       case 'get-token':
         if (args.includes('--help') || args.includes('-h')) return print(deps, HELP[command]);
         return await runToken(parseTokenCommand(args, deps.env, command), deps);
+      case 'daemon': {
+        const { runDaemonCommand } = await import('../daemon/daemonCommand.js');
+        return await runDaemonCommand(args, deps);
+      }
       case '--version':
       case 'version':
         return print(deps, VERSION);
