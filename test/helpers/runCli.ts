@@ -12,7 +12,11 @@ export interface CliResult {
 }
 
 /** Runs bin/eks-token with exactly `env` (plus PATH), optional stdin, and a hard time limit. */
-export function runCli(args: string[], env: Record<string, string | undefined>, options: { stdin?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  env: Record<string, string | undefined>,
+  options: { stdin?: string; timeoutMs?: number } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(CLI, args, {
       env: { PATH: process.env.PATH, ...env },
@@ -34,7 +38,9 @@ export function runCli(args: string[], env: Record<string, string | undefined>, 
 }
 
 /** An environment with no AWS configuration at all: no home files, no instance metadata. */
-export function isolatedEnv(extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+export function isolatedEnv(
+  extra: Record<string, string | undefined> = {},
+): Record<string, string | undefined> {
   return {
     HOME: '/nonexistent-eks-token-home',
     AWS_CONFIG_FILE: '/nonexistent-eks-token-home/config',
