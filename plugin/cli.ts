@@ -1,5 +1,9 @@
 import { run } from './main.js';
 
+// kubectl shows the plugin's stderr to the user on every call; the AWS SDK's notice about its own
+// future Node support is not about anything the user ran, so it stays quiet unless asked for.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 // The process entry: real deps in, exit code out.
 process.exitCode = await run(process.argv.slice(2), {
   env: process.env,

@@ -7,9 +7,14 @@ test('KUBERNETES_EXEC_INFO: v1 and v1beta1 echoed, missing or empty means v1beta
   assert.equal(resolveExecInfo(undefined).apiVersion, 'client.authentication.k8s.io/v1beta1');
   assert.equal(resolveExecInfo('').apiVersion, 'client.authentication.k8s.io/v1beta1');
   assert.equal(resolveExecInfo('{"apiVersion":""}').apiVersion, 'client.authentication.k8s.io/v1beta1');
-  const v1 = resolveExecInfo('{"kind":"ExecCredential","apiVersion":"client.authentication.k8s.io/v1","spec":{"interactive":true}}');
+  const v1 = resolveExecInfo(
+    '{"kind":"ExecCredential","apiVersion":"client.authentication.k8s.io/v1","spec":{"interactive":true}}',
+  );
   assert.deepEqual(v1, { apiVersion: 'client.authentication.k8s.io/v1', interactive: true });
-  assert.equal(resolveExecInfo('{"apiVersion":"client.authentication.k8s.io/v1beta1","spec":{}}').interactive, false);
+  assert.equal(
+    resolveExecInfo('{"apiVersion":"client.authentication.k8s.io/v1beta1","spec":{}}').interactive,
+    false,
+  );
 });
 
 test('unknown apiVersion and broken JSON are clear errors', () => {
@@ -18,7 +23,10 @@ test('unknown apiVersion and broken JSON are clear errors', () => {
     ['{"apiVersion":42}', 'E_BAD_API_VERSION'],
     ['{not json', 'E_BAD_EXEC_INFO'],
   ] as const) {
-    assert.throws(() => resolveExecInfo(raw), (e: unknown) => e instanceof EksTokenError && e.code === code);
+    assert.throws(
+      () => resolveExecInfo(raw),
+      (e: unknown) => e instanceof EksTokenError && e.code === code,
+    );
   }
 });
 

@@ -18,29 +18,62 @@ async function awsGetToken(cluster: string, region: string, env: Record<string, 
   const status = JSON.parse(stdout).status as { token: string; expirationTimestamp: string };
   const url = new URL(Buffer.from(status.token.slice(TOKEN_PREFIX.length), 'base64url').toString());
   const d = url.searchParams.get('X-Amz-Date') ?? '';
-  const at = Date.UTC(+d.slice(0, 4), +d.slice(4, 6) - 1, +d.slice(6, 8), +d.slice(9, 11), +d.slice(11, 13), +d.slice(13, 15));
+  const at = Date.UTC(
+    +d.slice(0, 4),
+    +d.slice(4, 6) - 1,
+    +d.slice(6, 8),
+    +d.slice(9, 11),
+    +d.slice(11, 13),
+    +d.slice(13, 15),
+  );
   return { token: status.token, at, expiration: Date.parse(status.expirationTimestamp) };
 }
 
-const cases: Array<{ name: string; region: string; env?: Record<string, string>; options?: Parameters<typeof resolveStsEndpoint>[1] }> = [
+const cases: Array<{
+  name: string;
+  region: string;
+  env?: Record<string, string>;
+  options?: Parameters<typeof resolveStsEndpoint>[1];
+}> = [
   { name: 'aws regional', region: 'eu-west-1' },
   { name: 'aws-cn', region: 'cn-north-1' },
   { name: 'aws-us-gov', region: 'us-gov-west-1' },
   { name: 'aws-eusc', region: 'eusc-de-east-1' },
   { name: 'aws-iso', region: 'us-iso-east-1' },
-  { name: 'legacy global endpoint', region: 'eu-west-1', env: { AWS_STS_REGIONAL_ENDPOINTS: 'legacy' }, options: { stsRegionalEndpoints: 'legacy' } },
+  {
+    name: 'legacy global endpoint',
+    region: 'eu-west-1',
+    env: { AWS_STS_REGIONAL_ENDPOINTS: 'legacy' },
+    options: { stsRegionalEndpoints: 'legacy' },
+  },
   { name: 'FIPS', region: 'us-east-2', env: { AWS_USE_FIPS_ENDPOINT: 'true' }, options: { useFips: true } },
-  { name: 'dual-stack', region: 'ap-southeast-2', env: { AWS_USE_DUALSTACK_ENDPOINT: 'true' }, options: { useDualStack: true } },
+  {
+    name: 'dual-stack',
+    region: 'ap-southeast-2',
+    env: { AWS_USE_DUALSTACK_ENDPOINT: 'true' },
+    options: { useDualStack: true },
+  },
 ];
 
 for (const withSession of [false, true]) {
   for (const c of cases) {
-    test(`token equals aws eks get-token byte for byte: ${c.name}${withSession ? ', session token' : ''}`, { skip: !hasCommand('aws') && 'aws CLI not installed' }, async () => {
+    test(`token equals aws eks get-token byte for byte: ${c.name}${withSession ? ', session token' : ''}`, {
+      skip: !hasCommand('aws') && 'aws CLI not installed',
+    }, async () => {
       const creds = withSession ? { ...KEYS, sessionToken: SESSION } : KEYS;
-      const env: Record<string, string> = { AWS_ACCESS_KEY_ID: creds.accessKeyId, AWS_SECRET_ACCESS_KEY: creds.secretAccessKey, ...c.env };
+      const env: Record<string, string> = {
+        AWS_ACCESS_KEY_ID: creds.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: creds.secretAccessKey,
+        ...c.env,
+      };
       if (withSession) env.AWS_SESSION_TOKEN = SESSION;
       const peer = await awsGetToken('eks-green', c.region, env);
-      const ours = await presignToken({ credentials: creds, endpoint: resolveStsEndpoint(c.region, c.options), clusterId: 'eks-green', now: peer.at });
+      const ours = await presignToken({
+        credentials: creds,
+        endpoint: resolveStsEndpoint(c.region, c.options),
+        clusterId: 'eks-green',
+        now: peer.at,
+      });
       assert.equal(ours.token, peer.token);
       assert.equal(ours.expiresAt, peer.expiration);
     });
@@ -63,8 +96,16 @@ test('different cluster, second or key give different signatures', async () => {
   const tokens = [
     await presignToken({ credentials: KEYS, endpoint, clusterId: 'eks-green', now }),
     await presignToken({ credentials: KEYS, endpoint, clusterId: 'eks-blue', now: now + 1000 }),
-    await presignToken({ credentials: { ...KEYS, secretAccessKey: 'x' }, endpoint, clusterId: 'eks-blue', now }),
+    await presignToken({
+      credentials: { ...KEYS, secretAccessKey: 'x' },
+      endpoint,
+      clusterId: 'eks-blue',
+      now,
+    }),
   ];
   for (const t of tokens) assert.notEqual(t.token, base.token);
-  assert.equal((await presignToken({ credentials: KEYS, endpoint, clusterId: 'eks-blue', now })).token, base.token);
+  assert.equal(
+    (await presignToken({ credentials: KEYS, endpoint, clusterId: 'eks-blue', now })).token,
+    base.token,
+  );
 });
