@@ -18,7 +18,7 @@ import {
   type StsVerifiedIdentity,
   tokenFingerprint,
 } from './iamAuthenticator.js';
-import { generateTestTls } from './testTls.js';
+import { generateTestTls, type TestTls } from './testTls.js';
 
 export { EKS_AUTH_FAILURES, type EksAuthFailure, type MapRole, type MapUser } from './iamAuthenticator.js';
 
@@ -34,6 +34,8 @@ export interface EksApiTestServerOptions {
   now?: () => number;
   /** Version reported by /version; default v1.31.0-eks-test. */
   gitVersion?: string;
+  /** Shared certificate (blue/green servers behind one address); the caller cleans it up. */
+  tls?: TestTls;
 }
 
 /** The authenticated user as recorded and as returned in SelfSubjectReview. */
@@ -150,7 +152,8 @@ function discovery(path: string, port: number, gitVersion: string): object | und
 export async function startEksApiTestServer(opts: EksApiTestServerOptions): Promise<EksApiTestServer> {
   const now = opts.now ?? Date.now;
   const gitVersion = opts.gitVersion ?? 'v1.31.0-eks-test';
-  const tls = await generateTestTls();
+  const ownTls = !opts.tls;
+  const tls = opts.tls ?? (await generateTestTls());
   const requests: EksApiRequest[] = [];
   let clusterName = opts.clusterName;
   let seq = 0;
@@ -251,7 +254,7 @@ export async function startEksApiTestServer(opts: EksApiTestServerOptions): Prom
       server.listen(0, '127.0.0.1', () => resolve());
     });
   } catch (error) {
-    await tls.cleanup();
+    if (ownTls) await tls.cleanup();
     throw error;
   }
   port = (server.address() as AddressInfo).port;
@@ -286,7 +289,7 @@ export async function startEksApiTestServer(opts: EksApiTestServerOptions): Prom
         server.close(() => resolve());
         server.closeAllConnections();
       });
-      await tls.cleanup();
+      if (ownTls) await tls.cleanup();
     },
   };
 }
