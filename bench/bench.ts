@@ -1,0 +1,159 @@
+// The benchmark: `npm run bench`. Interleaved start-up timings against `node -e 0` and
+// `aws eks get-token`, daemon load, and 50 simultaneous plugins; writes bench/results/.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startStsTestServer } from '../test/helpers/stsTestServer.js';
+import { burst } from './concurrency.js';
+import { loadDaemon, rssWithKeys } from './daemonLoad.js';
+import { startupChartSvg, table } from './report.js';
+import { type StartupCase, timeStartup } from './startup.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const CLI = join(root, 'bin/eks-token');
+const rounds = Number(process.env.BENCH_ROUNDS ?? 15);
+const dir = mkdtempSync(join(tmpdir(), 'eks-token-bench-'));
+const caFile = process.env.NODE_EXTRA_CA_CERTS || '/etc/ssl/certs/ca-certificates.crt';
+const hasAws = spawnSync('sh', ['-c', 'command -v aws'], { stdio: 'ignore' }).status === 0;
+const keys = {
+  AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+  AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
+};
+const base = {
+  PATH: process.env.PATH ?? '/usr/bin:/bin',
+  HOME: dir,
+  AWS_EC2_METADATA_DISABLED: 'true',
+  AWS_CONFIG_FILE: join(dir, 'config'),
+  AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
+  EKS_TOKEN_SOCKET: join(dir, 'sock', 'daemon.sock'),
+};
+const tokenArgs = ['token', '-i', 'eks-bench', '--region', 'eu-west-1'];
+const out: string[] = [];
+const say = (line: string) => {
+  out.push(line);
+  console.log(line);
+};
+
+function cli(args: string[], env: Record<string, string | undefined>): string {
+  return execFileSync(CLI, args, { env, encoding: 'utf8' });
+}
+
+try {
+  const env = { ...base, ...keys };
+  cli(['daemon', 'start'], env);
+  cli(tokenArgs, { ...env, EKS_TOKEN_DAEMON: 'on' });
+  const cases: StartupCase[] = [];
+  for (const ca of [false, true]) {
+    const caEnv = ca ? { NODE_EXTRA_CA_CERTS: caFile } : {};
+    const tag = ca ? ' +CA' : '';
+    cases.push({ name: `node -e 0${tag}`, command: ['node', '-e', '0'], env: { ...env, ...caEnv } });
+    cases.push({
+      name: `eks-token hot (daemon hit)${tag}`,
+      command: [CLI, ...tokenArgs],
+      env: { ...env, ...caEnv, EKS_TOKEN_DAEMON: 'on' },
+    });
+    cases.push({
+      name: `eks-token cold (no daemon)${tag}`,
+      command: [CLI, ...tokenArgs],
+      env: { ...env, ...caEnv, EKS_TOKEN_DAEMON: 'off' },
+    });
+    if (hasAws)
+      cases.push({
+        name: `aws eks get-token${tag}`,
+        command: ['aws', 'eks', 'get-token', '--cluster-name', 'eks-bench', '--region', 'eu-west-1'],
+        env: { ...env, ...caEnv },
+      });
+  }
+  const results = timeStartup(cases, rounds);
+  const ms = (name: string) => results.find((r) => r.name === name)?.medianMs ?? Number.NaN;
+  const floor = ms('node -e 0');
+  const hot = ms('eks-token hot (daemon hit)');
+  const aws = ms('aws eks get-token');
+  say(
+    `# eks-token benchmark\n\nMachine: ${cpus()[0]?.model ?? 'unknown'} x${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; ${rounds} interleaved rounds; CA file ${caFile}.\n`,
+  );
+  say('## Start-up (median wall time per call)\n');
+  say(
+    table(
+      ['command', 'median ms', 'x node -e 0', 'x faster than aws eks get-token'],
+      results.map((r) => [
+        r.name,
+        r.medianMs.toFixed(1),
+        (r.medianMs / (r.name.endsWith('+CA') ? ms('node -e 0 +CA') : floor)).toFixed(2),
+        hasAws
+          ? (ms(r.name.endsWith('+CA') ? 'aws eks get-token +CA' : 'aws eks get-token') / r.medianMs).toFixed(
+              1,
+            )
+          : 'n/a',
+      ]),
+    ),
+  );
+  say(
+    `\nTargets: hot <= 1.3x node -e 0: ${(hot / floor).toFixed(2)}x; hot +CA vs hot: ${(ms('eks-token hot (daemon hit) +CA') / hot).toFixed(2)}x; cold <= 2.0x: ${(ms('eks-token cold (no daemon)') / floor).toFixed(2)}x; hot >= 12x faster than aws: ${hasAws ? (aws / hot).toFixed(1) : 'n/a'}x.\n`,
+  );
+  writeFileSync(
+    join(root, 'bench/results/startup.svg'),
+    startupChartSvg(results, 'eks-token start-up, median ms (lower is better)'),
+  );
+
+  say('## Daemon under load (cache hits, one connection per request as the plugin does)\n');
+  const load = [];
+  for (const clients of [1, 16, 64, 256])
+    load.push(
+      await loadDaemon(
+        base.EKS_TOKEN_SOCKET,
+        { clusterId: 'eks-bench', region: 'eu-west-1' },
+        env,
+        clients,
+        2000,
+      ),
+    );
+  say(
+    table(
+      ['clients', 'requests', 'requests/s', 'p50 ms', 'p99 ms'],
+      load.map((l) => [
+        l.clients,
+        l.requests,
+        l.perSecond.toFixed(0),
+        l.p50Ms.toFixed(2),
+        l.p99Ms.toFixed(2),
+      ]),
+    ),
+  );
+  const pid = JSON.parse(cli(['daemon', 'status', '--json'], env)).pid as number;
+  const rss = await rssWithKeys(base.EKS_TOKEN_SOCKET, pid, env, 1000);
+  say(`\nDaemon RSS with 1,000 cached keys: ${rss.toFixed(1)} MB.\n`);
+
+  say('## 50 simultaneous plugins, assume-role profile, loopback STS\n');
+  const sts = await startStsTestServer();
+  const user = sts.addUser('111122223333', 'bench');
+  const roleArn = 'arn:aws:iam::111122223333:role/Bench';
+  sts.addRole({ roleArn, trustedPrincipals: [user.arn] });
+  writeFileSync(
+    base.AWS_SHARED_CREDENTIALS_FILE,
+    `[base]\naws_access_key_id = ${user.accessKeyId}\naws_secret_access_key = ${user.secretAccessKey}\n`,
+  );
+  writeFileSync(
+    base.AWS_CONFIG_FILE,
+    `[profile deploy]\nrole_arn = ${roleArn}\nsource_profile = base\nregion = eu-west-1\n`,
+  );
+  const roleEnv = { ...base, AWS_PROFILE: 'deploy', AWS_ENDPOINT_URL_STS: sts.url };
+  const rows = [];
+  for (const mode of ['off', 'on'] as const) {
+    if (mode === 'on') cli(['daemon', 'flush'], base);
+    const before = sts.count('AssumeRole');
+    const wall = await burst([CLI, 'token', '-i', 'eks-bench'], { ...roleEnv, EKS_TOKEN_DAEMON: mode }, 50);
+    rows.push([mode === 'on' ? 'with daemon' : 'without daemon', wall, sts.count('AssumeRole') - before]);
+  }
+  await sts.close();
+  say(table(['plugins', 'wall ms', 'AssumeRole calls'], rows));
+  writeFileSync(
+    join(root, 'bench/results/results.md'),
+    `${out.join('\n')}\n\n![start-up chart](startup.svg)\n`,
+  );
+} finally {
+  spawnSync(CLI, ['daemon', 'stop'], { env: base, stdio: 'ignore' });
+  rmSync(dir, { recursive: true, force: true });
+}
