@@ -1,9 +1,9 @@
 import { EksTokenError } from './EksTokenError.js';
 import type { TokenRequest } from './parseCommandLine.js';
 import { type AwsCredentials, type EksToken, presignToken } from './presignToken.js';
-import { resolveCredentials } from './resolveCredentials.js';
 import { resolveProfileName, resolveProfileSettings } from './resolveRegion.js';
 import { resolveStsEndpoint, type StsEndpoint } from './resolveStsEndpoint.js';
+import { staticEnvCredentials } from './staticEnvCredentials.js';
 import { trustExtraCaCerts } from './trustExtraCaCerts.js';
 
 /** What minting needs from the outside world. */
@@ -107,6 +107,9 @@ export async function credentialsForRequest(
   resolved: ResolvedRequest,
   deps: MintDeps,
 ): Promise<AwsCredentials> {
+  const fromEnv = resolved.roleArn ? undefined : staticEnvCredentials(deps.env, resolved.profile);
+  if (fromEnv) return fromEnv;
+  const { resolveCredentials } = await import('./resolveCredentials.js');
   const base = {
     ...(resolved.profile ? { profile: resolved.profile } : {}),
     region: resolved.region,
