@@ -8,6 +8,11 @@ Usage:
   eks-token token -i CLUSTER [flags]          print an ExecCredential (aws-iam-authenticator style)
   eks-token get-token --cluster-name CLUSTER  print an ExecCredential (aws eks get-token style)
   eks-token daemon run|start|stop|status|flush  the local token service
+  eks-token kubeconfig -i CLUSTER --server URL --certificate-authority-data B64 --region R
+  eks-token kubeconfig --describe CLUSTER --region R  add or update a kubeconfig entry
+  eks-token whoami [-i CLUSTER] [flags]       who EKS sees: the identity behind a fresh token
+  eks-token verify --token T [-i CLUSTER --sts]  run EKS's checks on a token, say which one fails
+  eks-token completion bash|zsh               print a shell completion script
   eks-token --version | --help
 
 CLUSTER may be a DNS name (it contains a dot): its TXT record names the live cluster.
@@ -42,4 +47,57 @@ Flags:
       --profile PROFILE       AWS profile
       --output json           accepted and ignored (the output is always JSON)
   All flags of "eks-token token" are accepted too.`,
+  kubeconfig: `Usage: eks-token kubeconfig (-i CLUSTER --server URL (--certificate-authority-data B64 |
+                                --insecure-skip-tls-verify) | --describe CLUSTER) [flags]
+
+Adds or updates a cluster, a user and a context in the kubeconfig, like "aws eks update-kubeconfig",
+with a user that runs "eks-token token -i CLUSTER --region R [--role ARN]" (exec apiVersion
+client.authentication.k8s.io/v1beta1, AWS_PROFILE in its env with --profile), and makes the context
+the current one. Every other entry, its order and its comments stay; the file is replaced atomically
+with mode 0600. Without --server or --describe, an existing cluster entry of that name is kept as it
+is (to switch an existing context to eks-token).
+
+Flags:
+      --kubeconfig FILE       file to edit (else the first file in KUBECONFIG, else ~/.kube/config)
+      --name NAME             name of the cluster, user and context (default --alias, else CLUSTER)
+      --alias NAME            name of the context (default --name)
+  -i, --cluster-id CLUSTER    cluster name, or a DNS name whose TXT record holds it (default --describe)
+      --server URL            API server endpoint (https)
+      --certificate-authority-data B64  base64 PEM of the cluster CA
+      --insecure-skip-tls-verify  do not check the server certificate (tests only)
+      --describe CLUSTER      read endpoint and CA with EKS DescribeCluster (needs eks:DescribeCluster;
+                              AWS_ENDPOINT_URL_EKS redirects the call)
+      --role ARN              the user assumes this role for tokens (also --role-arn)
+      --region REGION         written into the user (else AWS_REGION, AWS_DEFAULT_REGION, the profile)
+      --profile PROFILE       AWS profile for DescribeCluster and, as AWS_PROFILE, for the user
+      --dry-run               print the new kubeconfig instead of writing it
+  -h, --help                  this help`,
+  whoami: `Usage: eks-token whoami [-i CLUSTER] [flags] [--json]
+
+Mints a token and sends its GetCallerIdentity exactly as the EKS server does (GET with x-k8s-aws-id),
+then prints the account, ARN, user id, the ARN aws-auth and access entries match (an assumed role's
+IAM role), the cluster name the token is for (after the TXT lookup), the region and STS host.
+The first thing to run when kubectl says Unauthorized. AWS_ENDPOINT_URL_STS redirects the call.
+
+Flags:
+      --json                  print JSON
+  All flags of "eks-token token" are accepted (-i, --role, --region, --profile, ...).`,
+  verify: `Usage: eks-token verify --token TOKEN|- [-i CLUSTER] [--sts]
+
+Runs the checks aws-iam-authenticator (the EKS server side) makes on a bearer token and prints
+"ok: ..." or the first failing check as one error line (exit 1). Without --sts it never calls AWS.
+Checks: length, prefix, base64url, url, scheme, host, path, query, query-key, query-once, action,
+signed-cluster-id, expires, date-present, date-format, date-expired, date-future, and with --sts: sts.
+
+Flags:
+  -t, --token TOKEN           the token; "-" reads it (or an ExecCredential) from stdin
+  -i, --cluster-id CLUSTER    cluster name, or a DNS name whose TXT record holds it (needed by --sts)
+      --sts                   also send the token's GetCallerIdentity to STS with x-k8s-aws-id, as EKS does
+      --dns-server HOST[:PORT]  DNS server for a TXT cluster id (else EKS_TOKEN_DNS_SERVER, /etc/resolv.conf)
+  -h, --help                  this help`,
+  completion: `Usage: eks-token completion bash|zsh
+
+Prints a completion script for commands, flags, regions and AWS profiles.
+  bash:  source <(eks-token completion bash)     (or save it in ~/.local/share/bash-completion/completions/eks-token)
+  zsh:   source <(eks-token completion zsh)      (after compinit; or save it as _eks-token in your fpath)`,
 };

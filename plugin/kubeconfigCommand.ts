@@ -1,0 +1,101 @@
+import { readFile } from 'node:fs/promises';
+import { EksTokenError, isEksTokenError } from '../src/EksTokenError.js';
+import {
+  type EntryChange,
+  execUser,
+  type KubeconfigCluster,
+  parseKubeconfig,
+  stringifyKubeconfig,
+  updateKubeconfig,
+} from '../src/updateKubeconfig.js';
+import { writeFileAtomic } from '../src/writeFileAtomic.js';
+import { type PluginDeps, readLine } from './deps.js';
+import { parseKubeconfigFlags } from './kubeconfigFlags.js';
+
+/** `eks-token kubeconfig`: adds or updates a cluster, an eks-token user and a context, then selects the context. */
+export async function runKubeconfigCommand(args: string[], deps: PluginDeps): Promise<number> {
+  const plan = await parseKubeconfigFlags(args, deps.env);
+  const { path, name } = plan;
+  const cluster = plan.describe
+    ? await describe(plan.describe, plan.region, plan.profile, deps)
+    : plan.cluster;
+  const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return '';
+    throw new EksTokenError(
+      'E_KUBECONFIG',
+      `cannot read kubeconfig ${path} (${error.code})`,
+      'check the path and its permissions',
+    );
+  });
+  const doc = withPath(path, () => parseKubeconfig(text));
+  const entry = {
+    clusterName: name,
+    userName: name,
+    contextName: plan.contextName,
+    ...(cluster ? { cluster } : {}),
+    exec: execUser(plan),
+  };
+  const changes = withPath(path, () => updateKubeconfig(doc, entry));
+  const output = stringifyKubeconfig(doc, text);
+  if (plan.dryRun) {
+    deps.stdout.write(output);
+    return 0;
+  }
+  await writeFileAtomic(path, output).catch((error: NodeJS.ErrnoException) => {
+    throw new EksTokenError(
+      'E_KUBECONFIG',
+      `cannot write kubeconfig ${path} (${error.code ?? error.message})`,
+      'check the directory exists and is writable',
+    );
+  });
+  const all: EntryChange[] = [changes.cluster, changes.user, changes.context];
+  const verb = all.every((c) => c === 'added')
+    ? 'Added'
+    : all.every((c) => c === 'unchanged')
+      ? 'Kept'
+      : 'Updated';
+  // Naming the previous context tells the user what to `kubectl config use-context` to go back.
+  const previous = changes.previousContext;
+  const was = previous && previous !== entry.contextName ? ` (was ${previous})` : '';
+  deps.stdout.write(
+    `${verb} context ${entry.contextName} in ${path} (cluster ${name} ${changes.cluster}, user ${name} ${changes.user}, ` +
+      `context ${changes.context}); current-context is ${entry.contextName}${was}\n`,
+  );
+  return 0;
+}
+
+async function describe(
+  name: string,
+  region: string,
+  profile: string | undefined,
+  deps: PluginDeps,
+): Promise<KubeconfigCluster> {
+  const [{ resolveCredentials }, { describeCluster }, { trustExtraCaCerts }] = await Promise.all([
+    import('../src/resolveCredentials.js'),
+    import('../src/describeCluster.js'),
+    import('../src/trustExtraCaCerts.js'),
+  ]);
+  trustExtraCaCerts(deps.env, (line) => deps.stderr.write(`${line}\n`));
+  // Like aws eks update-kubeconfig: the caller's own credentials describe the cluster; --role is only for tokens.
+  const credentials = await resolveCredentials({
+    ...(profile ? { profile } : {}),
+    region,
+    now: deps.now,
+    mfaCodeProvider: async (serial) => {
+      deps.stderr.write(`MFA token code for ${serial}: `);
+      return readLine(deps.stdin);
+    },
+  });
+  const described = await describeCluster({ name, region, credentials, env: deps.env, now: deps.now });
+  return { server: described.endpoint, certificateAuthorityData: described.certificateAuthorityData };
+}
+
+// Errors from the pure YAML layer do not know the file; say which one.
+function withPath<T>(path: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (isEksTokenError(error)) throw new EksTokenError(error.code, `${path}: ${error.message}`, error.hint);
+    throw error;
+  }
+}
