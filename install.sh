@@ -1,36 +1,96 @@
 #!/bin/sh
-# Installs eks-token: checks Node >= 20, installs dependencies from the lockfile, builds, and
-# puts an `eks-token` launcher in PREFIX/bin (default ~/.local). Safe to run again.
+# Installs eks-token: checks Node >= 20, installs dependencies from the lockfile, builds, and puts
+# the bundle in PREFIX/lib/eks-token and an `eks-token` launcher in PREFIX/bin. Safe to run again.
+#   --prefix DIR    where to install (default ~/.local)
+#   --with-daemon   also install and enable the per-user token service (systemd socket unit, or a
+#                   launchd agent on macOS)
+#   --uninstall     remove everything this script installs under PREFIX and the service files
+#   --skip-build    reuse an existing build in dist/ (for packagers and tests)
 set -eu
 
 prefix="${HOME}/.local"
+with_daemon=0
+uninstall=0
+skip_build=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --prefix) [ $# -ge 2 ] || { echo "eks-token install: --prefix needs a directory" >&2; exit 1; }; prefix=$2; shift 2 ;;
     --prefix=*) prefix=${1#--prefix=}; shift ;;
-    -h|--help) echo "usage: ./install.sh [--prefix DIR]   (default DIR: ~/.local)"; exit 0 ;;
+    --with-daemon) with_daemon=1; shift ;;
+    --uninstall) uninstall=1; shift ;;
+    --skip-build) skip_build=1; shift ;;
+    -h|--help) sed -n '2,9s/^# \{0,1\}//p' "$0"; exit 0 ;;
     *) echo "eks-token install: unknown option $1: see ./install.sh --help" >&2; exit 1 ;;
   esac
 done
 
 here=$(cd "$(dirname "$0")" && pwd)
+case "$prefix" in /*) ;; *) prefix="$(pwd)/$prefix" ;; esac
+bindir="$prefix/bin"
+lib="$prefix/lib/eks-token"
+units="${XDG_CONFIG_HOME:-$HOME/.config}/systemd/user"
+agent="$HOME/Library/LaunchAgents/info.devinfra.eks-token.plist"
+has_user_systemd() { command -v systemctl >/dev/null 2>&1 && systemctl --user show-environment >/dev/null 2>&1; }
+
+if [ "$uninstall" = 1 ]; then
+  if [ -f "$units/eks-token.socket" ] || [ -f "$units/eks-token.service" ]; then
+    has_user_systemd && systemctl --user disable --now eks-token.socket eks-token.service >/dev/null 2>&1 || true
+    rm -f "$units/eks-token.socket" "$units/eks-token.service"
+    has_user_systemd && systemctl --user daemon-reload || true
+  fi
+  if [ -f "$agent" ]; then
+    command -v launchctl >/dev/null 2>&1 && launchctl unload "$agent" 2>/dev/null || true
+    rm -f "$agent"
+  fi
+  [ -x "$bindir/eks-token" ] && "$bindir/eks-token" daemon stop >/dev/null 2>&1 || true
+  rm -rf "$lib" "$bindir/eks-token"
+  echo "eks-token removed from $prefix"
+  exit 0
+fi
+
 command -v node >/dev/null 2>&1 || { echo "eks-token install: node not found: install Node.js 20 or newer" >&2; exit 1; }
 major=$(node -p 'process.versions.node.split(".")[0]')
 [ "$major" -ge 20 ] || { echo "eks-token install: Node $(node --version) is too old: install Node.js 20 or newer" >&2; exit 1; }
 
 cd "$here"
-npm ci --no-audit --no-fund --loglevel=error
-npm run --silent build
+if [ "$skip_build" = 0 ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+  npm run --silent build
+fi
+[ -f dist/bundle/cli.mjs ] || { echo "eks-token install: dist/bundle/cli.mjs missing: run without --skip-build" >&2; exit 1; }
 
-mkdir -p "$prefix/bin" "$prefix/lib"
-lib="$prefix/lib/eks-token"
+mkdir -p "$bindir" "$prefix/lib"
 rm -rf "$lib.tmp"
 mkdir -p "$lib.tmp"
 cp -R dist/bundle/. "$lib.tmp/"
+cp README.md "$lib.tmp/"
 rm -rf "$lib"
 mv "$lib.tmp" "$lib"
-sed "s|@LIBDIR@|$lib|" bin/eks-token.in > "$prefix/bin/eks-token.tmp"
-chmod 755 "$prefix/bin/eks-token.tmp"
-mv "$prefix/bin/eks-token.tmp" "$prefix/bin/eks-token"
-echo "eks-token $("$prefix/bin/eks-token" --version) installed: $prefix/bin/eks-token"
-case ":$PATH:" in *":$prefix/bin:"*) ;; *) echo "note: add $prefix/bin to PATH" ;; esac
+sed "s|@LIBDIR@|$lib|" bin/eks-token.in > "$bindir/eks-token.tmp"
+chmod 755 "$bindir/eks-token.tmp"
+mv "$bindir/eks-token.tmp" "$bindir/eks-token"
+echo "eks-token $("$bindir/eks-token" --version) installed: $bindir/eks-token"
+
+if [ "$with_daemon" = 1 ]; then
+  fill() { sed -e "s|@BINDIR@|$bindir|g" -e "s|@LIBDIR@|$lib|g" "$1"; }
+  if [ "$(uname -s)" = Darwin ]; then
+    mkdir -p "$(dirname "$agent")"
+    fill install/info.devinfra.eks-token.plist.in > "$agent"
+    launchctl unload "$agent" 2>/dev/null || true
+    launchctl load -w "$agent"
+    echo "launchd agent installed: $agent"
+  else
+    mkdir -p "$units"
+    fill install/eks-token.socket.in > "$units/eks-token.socket"
+    fill install/eks-token.service.in > "$units/eks-token.service"
+    if has_user_systemd; then
+      systemctl --user daemon-reload
+      systemctl --user enable --now eks-token.socket
+      echo "systemd user socket enabled: eks-token.socket"
+    else
+      echo "systemd user units written to $units (no user systemd here: run 'systemctl --user enable --now eks-token.socket' in a login session)"
+    fi
+  fi
+  echo "set EKS_TOKEN_DAEMON=on (or --daemon on in the kubeconfig args) to use it"
+fi
+case ":$PATH:" in *":$bindir:"*) ;; *) echo "note: add $bindir to PATH" ;; esac

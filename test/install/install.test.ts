@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { hasCommand } from '../helpers/hasCommand.js';
+
+const run = promisify(execFile);
+const INSTALL = fileURLToPath(new URL('../../../install.sh', import.meta.url));
+
+describe('install.sh', () => {
+  let dir: string;
+  let env: Record<string, string>;
+  const install = (...args: string[]) =>
+    run(INSTALL, ['--skip-build', '--prefix', join(dir, 'prefix'), ...args], { env, cwd: '/' });
+  const units = () => join(dir, 'config/systemd/user');
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'eks-token-install-'));
+    await mkdir(join(dir, 'run'), { mode: 0o700 });
+    env = {
+      PATH: process.env.PATH ?? '',
+      HOME: dir,
+      XDG_CONFIG_HOME: join(dir, 'config'),
+      XDG_RUNTIME_DIR: join(dir, 'run'),
+    };
+  });
+  after(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('puts a launcher in PREFIX/bin that works from any directory, twice in a row', async () => {
+    await install();
+    const again = await install();
+    assert.match(again.stdout, /installed: .*prefix\/bin\/eks-token/);
+    const { stdout } = await run(join(dir, 'prefix/bin/eks-token'), ['--version'], { env, cwd: tmpdir() });
+    assert.match(stdout, /^\d+\.\d+\.\d+\n$/);
+    assert.ok(existsSync(join(dir, 'prefix/lib/eks-token/cli.mjs')));
+  });
+
+  it('--with-daemon writes systemd units that systemd-analyze accepts', {
+    skip: !hasCommand('systemd-analyze') && 'systemd-analyze not installed',
+  }, async () => {
+    await install('--with-daemon');
+    const socket = await readFile(join(units(), 'eks-token.socket'), 'utf8');
+    assert.match(socket, /ListenStream=%t\/eks-token\/daemon\.sock/);
+    assert.match(socket, /SocketMode=0600/);
+    const service = await readFile(join(units(), 'eks-token.service'), 'utf8');
+    assert.match(service, new RegExp(`ExecStart=${join(dir, 'prefix/bin/eks-token')} daemon run`));
+    const verify = await run(
+      'systemd-analyze',
+      ['verify', '--user', join(units(), 'eks-token.socket'), join(units(), 'eks-token.service')],
+      { env },
+    );
+    assert.equal(verify.stderr, '');
+  });
+
+  it('--uninstall removes the launcher, the bundle and the units', async () => {
+    await install('--with-daemon');
+    await install('--uninstall');
+    for (const path of [
+      'prefix/bin/eks-token',
+      'prefix/lib/eks-token',
+      'config/systemd/user/eks-token.socket',
+      'config/systemd/user/eks-token.service',
+    ]) {
+      assert.equal(existsSync(join(dir, path)), false, path);
+    }
+  });
+
+  it('refuses unknown options with one line', async () => {
+    await assert.rejects(
+      install('--frobnicate'),
+      (e: { code: number; stderr: string }) =>
+        e.code === 1 && /^eks-token install: unknown option --frobnicate/.test(e.stderr),
+    );
+  });
+});
