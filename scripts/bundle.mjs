@@ -16,5 +16,7 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
   // CommonJS dependencies call require(); ESM output has none unless we make one.
-  banner: { js: "import { createRequire as __eksCreateRequire } from 'node:module'; const require = __eksCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __eksCreateRequire } from 'node:module'; const require = __eksCreateRequire(import.meta.url);",
+  },
 });
