@@ -1,6 +1,7 @@
 import { EksTokenError, formatErrorLine, isEksTokenError } from '../src/EksTokenError.js';
 import { type ExecInfo, formatExecCredential, resolveExecInfo } from '../src/formatExecCredential.js';
 import { parseTokenCommand, type TokenCommand } from '../src/parseCommandLine.js';
+import { askDaemon } from './daemonClient.js';
 import { type PluginDeps, readLine } from './deps.js';
 import { HELP } from './help.js';
 import { VERSION } from './version.js';
@@ -27,8 +28,15 @@ export async function run(argv: string[], deps: PluginDeps): Promise<number> {
       case '-h':
       case 'help':
         return print(deps, HELP[args[0] ?? 'main'] ?? HELP.main);
-      default:
-        throw new EksTokenError('E_USAGE', `unknown command "${command}"`, 'run eks-token --help');
+      default: {
+        // Commands off the kubectl path live in their own lazily loaded modules.
+        const { findCommand } = await import('./commands.js');
+        const handler = await findCommand(command);
+        if (!handler)
+          throw new EksTokenError('E_USAGE', `unknown command "${command}"`, 'run eks-token --help');
+        if (args.includes('--help') || args.includes('-h')) return print(deps, HELP[command] ?? HELP.main);
+        return await handler(args, deps);
+      }
     }
   } catch (error) {
     deps.stderr.write(`${formatErrorLine(error)}\n`);
@@ -48,6 +56,28 @@ async function runToken(cmd: TokenCommand, deps: PluginDeps): Promise<number> {
   // Validate what kubectl asked for before any network or credential work.
   const execInfo = resolveExecInfo(deps.env.KUBERNETES_EXEC_INFO);
   const log = (line: string) => deps.stderr.write(`${line}\n`);
+  const emit = (token: string, expiresAt: number) =>
+    deps.stdout.write(
+      cmd.tokenOnly ? `${token}\n` : formatExecCredential(execInfo.apiVersion, token, expiresAt),
+    );
+  let noDaemon = false;
+  if (cmd.daemon !== 'off') {
+    // The hot path: a cache hit costs one socket round trip and loads nothing but Node built-ins.
+    const outcome = await askDaemon(cmd.request, deps.env, deps.now);
+    if (outcome.ok) {
+      for (const warning of outcome.reply.warnings) log(warning);
+      if (cmd.debug)
+        log(
+          `eks-token: debug: token from the daemon (${outcome.reply.cached ? 'cached' : 'minted'}) for cluster ${outcome.reply.clusterName} expires ${new Date(outcome.reply.expiresAt).toISOString()}`,
+        );
+      emit(outcome.reply.token, outcome.reply.expiresAt);
+      return 0;
+    }
+    // Any daemon trouble only costs time: kubectl never fails because of the daemon.
+    if (cmd.debug)
+      log(`eks-token: debug: daemon not used (${outcome.reason}: ${outcome.detail}), minting in-process`);
+    noDaemon = outcome.reason === 'absent' || outcome.reason === 'refused';
+  }
   const { mintToken } = await import('../src/mintToken.js');
   const minted = await mintToken(cmd.request, {
     env: deps.env,
@@ -60,11 +90,13 @@ async function runToken(cmd: TokenCommand, deps: PluginDeps): Promise<number> {
     log(
       `eks-token: debug: token for cluster ${minted.clusterName} expires ${new Date(minted.expiresAt).toISOString()}`,
     );
-  deps.stdout.write(
-    cmd.tokenOnly
-      ? `${minted.token}\n`
-      : formatExecCredential(execInfo.apiVersion, minted.token, minted.expiresAt),
-  );
+  emit(minted.token, minted.expiresAt);
+  if (cmd.daemon === 'auto' && noDaemon && deps.selfPath) {
+    // After the answer is out: the daemon starts detached while kubectl carries on.
+    const { spawnDaemon } = await import('../daemon/spawnDaemon.js');
+    spawnDaemon(deps.selfPath, deps.env, []);
+    if (cmd.debug) log('eks-token: debug: started a daemon in the background (--daemon auto)');
+  }
   return 0;
 }
 

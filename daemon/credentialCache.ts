@@ -1,0 +1,91 @@
+import { createHash } from 'node:crypto';
+import type { ResolvedRequest } from '../src/mintToken.js';
+import type { AwsCredentials } from '../src/presignToken.js';
+import { staticEnvCredentials } from '../src/staticEnvCredentials.js';
+import { CredentialFetcher } from './fetchCredentials.js';
+import { SharedCache } from './tokenCache.js';
+
+const REFRESH_BEFORE_MS = 10 * 60_000;
+
+interface Fetched {
+  credentials: AwsCredentials;
+  fetchedAt: number;
+}
+
+/** Credentials per source (environment, profile, role, ...), fetched once and shared until near expiry. */
+export class CredentialCache {
+  private readonly cache: SharedCache<Fetched>;
+  private readonly fetcher: CredentialFetcher;
+
+  constructor(
+    private readonly options: {
+      selfPath: string;
+      now: () => number;
+      maxEntries: number;
+      onFetch: () => void;
+    },
+  ) {
+    this.fetcher = new CredentialFetcher(options.selfPath);
+    this.cache = new SharedCache<Fetched>({
+      maxEntries: options.maxEntries,
+      now: options.now,
+      idleMs: 60 * 60_000,
+      expiresAt: (f) => f.credentials.expiration?.getTime() ?? Number.POSITIVE_INFINITY,
+      // Refresh ahead of expiry, by half the lifetime for short-lived credentials, so renewed tokens last.
+      freshUntil: (f) => {
+        const end = f.credentials.expiration?.getTime();
+        if (end === undefined) return Number.POSITIVE_INFINITY;
+        return end - Math.min(REFRESH_BEFORE_MS, (end - f.fetchedAt) / 2);
+      },
+    });
+  }
+
+  /**
+   * The credentials the caller's environment gives for this request, as the plugin would resolve
+   * them. The source key is everything credentialsForRequest depends on; the cluster is not in it,
+   * so one AssumeRole serves every cluster of a role.
+   */
+  async get(
+    resolved: ResolvedRequest,
+    env: Record<string, string>,
+    envHash: string,
+    stamp: string,
+    stampNow: () => string,
+  ) {
+    // The SDK chain's first link: a key pair in the caller's environment signs without a child.
+    const fromEnv = resolved.roleArn ? undefined : staticEnvCredentials(env, resolved.profile);
+    if (fromEnv) return fromEnv;
+    const { profile, region, roleArn, externalId, sessionName, forwardSessionName, endpoint } = resolved;
+    const source = [
+      envHash,
+      profile,
+      region,
+      roleArn,
+      externalId,
+      sessionName,
+      forwardSessionName,
+      endpoint.host,
+    ];
+    const key = createHash('sha256').update(JSON.stringify(source)).digest('base64');
+    const produce = async (): Promise<Fetched> => {
+      this.options.onFetch();
+      return { credentials: await this.fetcher.fetch(resolved, env), fetchedAt: this.options.now() };
+    };
+    return (await this.cache.get(key, stamp, produce, stampNow)).credentials;
+  }
+
+  /** Drops expired and idle credentials. */
+  sweep(): void {
+    this.cache.sweep();
+  }
+
+  /** Forgets all credentials. */
+  clear(): number {
+    return this.cache.clear();
+  }
+
+  /** Kills credential fetches still running (the daemon is stopping). */
+  close(): void {
+    this.fetcher.close();
+  }
+}

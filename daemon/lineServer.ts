@@ -1,0 +1,113 @@
+import { chmodSync, lstatSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import { EksTokenError, isEksTokenError, oneLine } from '../src/EksTokenError.js';
+import { MAX_LINE_BYTES, PROTOCOL_VERSION } from './protocol.js';
+
+// Open connections are bounded; past the bound the oldest one that has not sent a request is dropped,
+// so idle connections can neither exhaust file descriptors nor lock out real clients.
+const MAX_CONNECTIONS = 1024;
+const REQUEST_LINE_MS = 10_000;
+const ANSWER_MS = 60_000;
+
+/**
+ * The socket side of the daemon: one request line per connection, handed to `onLine`, whose
+ * answer goes back with `sendLine`. Garbage, truncated and oversized lines get an error line.
+ */
+export class LineServer {
+  private readonly server: Server;
+  private readonly connections = new Map<Socket, { busy: boolean }>();
+
+  constructor(private readonly onLine: (socket: Socket, line: string) => void) {
+    this.server = createServer({ allowHalfOpen: true }, (socket) => this.accept(socket));
+  }
+
+  /** Listens on a path (made 0600, owner only; returns its inode) or an inherited descriptor. */
+  listen(target: { path: string } | { fd: number }): Promise<number | undefined> {
+    return new Promise((resolve, reject) => {
+      // The umask closes the window between bind() and chmod() in which the socket would be 0755.
+      const umask = process.umask(0o177);
+      this.server.once('error', (error) => {
+        process.umask(umask);
+        reject(error);
+      });
+      this.server.listen(target, () => {
+        process.umask(umask);
+        if (!('path' in target)) {
+          // Never TCP, even when a service manager hands over a TCP socket by mistake.
+          if (this.server.address() === null || typeof this.server.address() === 'string')
+            return resolve(undefined);
+          this.server.close();
+          return reject(
+            new EksTokenError(
+              'E_DAEMON',
+              'the inherited socket is not a Unix socket',
+              'use ListenStream=/path',
+            ),
+          );
+        }
+        chmodSync(target.path, 0o600);
+        resolve(lstatSync(target.path).ino);
+      });
+    });
+  }
+
+  /** Stops accepting and ends every connection; answered ones get a moment to flush their line. */
+  close(): void {
+    this.server.close();
+    for (const socket of this.connections.keys()) {
+      if (socket.writableEnded) setTimeout(() => socket.destroy(), 500).unref();
+      else socket.destroy();
+    }
+  }
+
+  private accept(socket: Socket): void {
+    if (this.connections.size >= MAX_CONNECTIONS) {
+      for (const [old, state] of this.connections) {
+        if (!state.busy) {
+          old.destroy();
+          this.connections.delete(old);
+          break;
+        }
+      }
+    }
+    const state = { busy: false };
+    this.connections.set(socket, state);
+    let buffered = '';
+    socket.setEncoding('utf8');
+    socket.setTimeout(REQUEST_LINE_MS, () => socket.destroy());
+    socket.on('error', () => {});
+    socket.on('close', () => this.connections.delete(socket));
+    socket.on('end', () => {
+      if (state.busy) return;
+      state.busy = true;
+      sendLine(socket, failure('bad daemon request: the line ended without a newline'));
+    });
+    socket.on('data', (chunk: string) => {
+      if (state.busy) return;
+      buffered += chunk;
+      const end = buffered.indexOf('\n');
+      if (end < 0 ? buffered.length > MAX_LINE_BYTES : end > MAX_LINE_BYTES) {
+        state.busy = true;
+        sendLine(socket, failure(`bad daemon request: the line is longer than ${MAX_LINE_BYTES} bytes`));
+      } else if (end >= 0) {
+        state.busy = true;
+        this.onLine(socket, buffered.slice(0, end));
+        // Still open: the answer takes a while (a credential fetch), under a longer limit.
+        if (!socket.writableEnded) socket.setTimeout(ANSWER_MS);
+      }
+    });
+  }
+}
+
+/** Writes the one answer line and ends the connection. */
+export function sendLine(socket: Socket, reply: object): void {
+  if (!socket.destroyed && socket.writable) socket.end(`${JSON.stringify(reply)}\n`);
+}
+
+/** The error answer for a failure: its code and one-line message (messages never carry secrets). */
+export function failure(error: unknown) {
+  const code = isEksTokenError(error) ? error.code : 'E_DAEMON';
+  const message =
+    typeof error === 'string' ? error : oneLine(error instanceof Error ? error.message : String(error));
+  return { v: PROTOCOL_VERSION, ok: false, error: { code, message } };
+}

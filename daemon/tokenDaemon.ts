@@ -1,0 +1,119 @@
+import { lstatSync, unlinkSync } from 'node:fs';
+import type { Socket } from 'node:net';
+import { prepareRequest } from './cacheKey.js';
+import { failure, LineServer, sendLine } from './lineServer.js';
+import { parseDaemonRequest } from './parseRequest.js';
+import { type DaemonRequest, PENDING_LINE, PROTOCOL_VERSION } from './protocol.js';
+import type { TokenService } from './tokenService.js';
+
+const MAINTAIN_EVERY_MS = 20_000;
+
+/** What the daemon needs. */
+export interface TokenDaemonOptions {
+  service: TokenService;
+  socketPath: string;
+  version: string;
+  /** Exit after this long without a token request; 0 never. */
+  idleTimeoutMs: number;
+  now: () => number;
+}
+
+/** The daemon: answers token and control requests, renews tokens, stops on request or when idle. */
+export class TokenDaemon {
+  /** Resolves with the reason once the daemon has stopped and removed its socket. */
+  readonly done: Promise<string>;
+  private finish!: (reason: string) => void;
+  private readonly lines = new LineServer((socket, line) => void this.answer(socket, line));
+  private readonly startedAt: number;
+  private readonly maintainTimer: NodeJS.Timeout;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private lastRequestAt: number;
+  private socketIno: number | undefined;
+  private stopped = false;
+
+  constructor(private readonly options: TokenDaemonOptions) {
+    this.done = new Promise((resolve) => {
+      this.finish = resolve;
+    });
+    this.startedAt = options.now();
+    this.maintainTimer = setInterval(() => options.service.maintain(), MAINTAIN_EVERY_MS).unref();
+    this.lastRequestAt = this.startedAt;
+    if (options.idleTimeoutMs > 0) this.armIdleTimer(options.idleTimeoutMs);
+  }
+
+  /** Listens on the socket path (0600) or on an inherited descriptor (systemd). */
+  async listen(target: { path: string } | { fd: number }): Promise<void> {
+    this.socketIno = await this.lines.listen(target);
+  }
+
+  /** Stops accepting, drops connections, ends credential fetches and removes the socket file. */
+  stop(reason: string): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearInterval(this.maintainTimer);
+    clearTimeout(this.idleTimer);
+    this.lines.close();
+    this.options.service.close();
+    try {
+      // Only our own socket: never one a newer daemon has put at the same path.
+      if (this.socketIno !== undefined && lstatSync(this.options.socketPath).ino === this.socketIno)
+        unlinkSync(this.options.socketPath);
+    } catch {}
+    this.finish(reason);
+  }
+
+  // One timer for the daemon's life, re-armed for the remainder when it fires: a token request only
+  // records the time, which keeps timer churn off the hot path.
+  private armIdleTimer(ms: number): void {
+    this.idleTimer = setTimeout(() => {
+      const idle = this.options.now() - this.lastRequestAt;
+      const limit = this.options.idleTimeoutMs;
+      if (idle >= limit) this.stop(`idle for ${Math.round(limit / 1000)} s`);
+      else this.armIdleTimer(limit - idle);
+    }, ms).unref();
+  }
+
+  private async answer(socket: Socket, line: string): Promise<void> {
+    let request: DaemonRequest;
+    try {
+      request = parseDaemonRequest(line);
+    } catch (error) {
+      return sendLine(socket, failure(error));
+    }
+    const v = PROTOCOL_VERSION;
+    const service = this.options.service;
+    switch (request.op) {
+      case 'ping':
+        return sendLine(socket, { v, ok: true, pid: process.pid, version: this.options.version });
+      case 'status':
+        return sendLine(socket, { v, ok: true, status: this.status() });
+      case 'flush':
+        return sendLine(socket, { v, ok: true, flushed: service.flush() });
+      case 'stop':
+        sendLine(socket, { v, ok: true, pid: process.pid });
+        return this.stop('stop requested');
+    }
+    this.lastRequestAt = this.options.now();
+    try {
+      const prepared = prepareRequest(request.request, request.env);
+      const hit = service.lookup(prepared);
+      if (hit) return sendLine(socket, hit);
+      // A miss may take seconds (a credential fetch): say so, and the client waits longer.
+      socket.write(PENDING_LINE);
+      sendLine(socket, await service.mint(prepared));
+    } catch (error) {
+      sendLine(socket, failure(error));
+    }
+  }
+
+  private status() {
+    return {
+      pid: process.pid,
+      version: this.options.version,
+      uptimeSeconds: Math.floor((this.options.now() - this.startedAt) / 1000),
+      socket: this.options.socketPath,
+      counters: { ...this.options.service.counters },
+      entries: this.options.service.entries(),
+    };
+  }
+}

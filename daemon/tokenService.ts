@@ -1,0 +1,144 @@
+import { EksTokenError } from '../src/EksTokenError.js';
+import { type MintDeps, signResolved } from '../src/mintToken.js';
+import type { PreparedRequest } from './cacheKey.js';
+import { awsFilePaths, refreshSharedIni } from './configFiles.js';
+import { CredentialCache } from './credentialCache.js';
+import { LastGoodNames } from './lastGoodNames.js';
+import { PROTOCOL_VERSION, type TokenReply } from './protocol.js';
+import { SharedCache } from './tokenCache.js';
+
+const SERVE_MIN_MS = 2 * 60_000;
+const RENEW_BEFORE_MS = 5 * 60_000;
+const RENEW_IF_USED_WITHIN_MS = 15 * 60_000;
+
+/** The daemon's counters, as status reports them. */
+export interface Counters {
+  hits: number;
+  misses: number;
+  renewals: number;
+  errors: number;
+  credentialFetches: number;
+}
+
+interface CachedToken {
+  token: string;
+  expiresAt: number;
+  mintedAt: number;
+  clusterName: string;
+  region: string;
+  roleArn: string | undefined;
+  warnings: string[];
+}
+
+/** Tokens for callers' environments: cached, shared while being made, renewed while in use. */
+export class TokenService {
+  readonly counters: Counters = { hits: 0, misses: 0, renewals: 0, errors: 0, credentialFetches: 0 };
+  private readonly tokens: SharedCache<CachedToken>;
+  private readonly credentials: CredentialCache;
+  private readonly names = new LastGoodNames();
+
+  constructor(private readonly options: { selfPath: string; now: () => number; maxEntries: number }) {
+    this.tokens = new SharedCache<CachedToken>({
+      maxEntries: options.maxEntries,
+      now: options.now,
+      idleMs: 30 * 60_000,
+      expiresAt: (t) => t.expiresAt,
+      // Short-lived tokens (a TXT record with a small TTL) are still served for half their life.
+      freshUntil: (t) => t.expiresAt - Math.min(SERVE_MIN_MS, (t.expiresAt - t.mintedAt) / 2),
+    });
+    this.credentials = new CredentialCache({
+      selfPath: options.selfPath,
+      now: options.now,
+      maxEntries: options.maxEntries,
+      onFetch: () => {
+        this.counters.credentialFetches += 1;
+      },
+    });
+  }
+
+  /** The cached answer, synchronously, or undefined on a miss. */
+  lookup(prepared: PreparedRequest): TokenReply | undefined {
+    const cached = this.tokens.peek(prepared.key, prepared.stamp);
+    if (!cached) return undefined;
+    this.counters.hits += 1;
+    return reply(cached, true);
+  }
+
+  /** Makes the token, or joins the making of the same one. */
+  async mint(prepared: PreparedRequest): Promise<TokenReply> {
+    this.counters.misses += 1;
+    try {
+      return reply(
+        await this.tokens.get(prepared.key, prepared.stamp, () => this.produce(prepared), prepared.stampNow),
+        false,
+      );
+    } catch (error) {
+      this.counters.errors += 1;
+      throw error;
+    }
+  }
+
+  /** Renews tokens in use ahead of expiry and drops expired and idle entries; run periodically. */
+  maintain(): void {
+    this.tokens.renewDue(RENEW_BEFORE_MS, RENEW_IF_USED_WITHIN_MS, (renewal) => {
+      this.counters.renewals += 1;
+      renewal.catch(() => {
+        this.counters.errors += 1;
+      });
+    });
+    this.tokens.sweep();
+    this.credentials.sweep();
+  }
+
+  /** One row per cached token; never the token or a key. */
+  entries() {
+    const now = this.options.now();
+    return [...this.tokens.entries()].map((slot) => ({
+      cluster: slot.value.clusterName,
+      role: slot.value.roleArn ?? null,
+      region: slot.value.region,
+      expiresInSeconds: Math.max(0, Math.round((slot.value.expiresAt - now) / 1000)),
+      hits: slot.hits,
+    }));
+  }
+
+  /** Forgets all tokens, credentials and remembered names; returns how many tokens there were. */
+  flush(): number {
+    this.credentials.clear();
+    this.names.clear();
+    return this.tokens.clear();
+  }
+
+  /** Stops credential fetches still running. */
+  close(): void {
+    this.credentials.close();
+  }
+
+  private async produce(prepared: PreparedRequest): Promise<CachedToken> {
+    const { request, env, envHash, stamp, stampNow } = prepared;
+    const files = awsFilePaths(env);
+    await refreshSharedIni(files, stamp);
+    const warnings: string[] = [];
+    const deps: MintDeps = {
+      // The files the caller's SDK would read, spelled out: left implicit, the SDK would use the daemon's HOME.
+      env: { ...env, AWS_CONFIG_FILE: files.config, AWS_SHARED_CREDENTIALS_FILE: files.credentials },
+      now: this.options.now,
+      log: (line) => warnings.push(line),
+      debug: false,
+      mfaCodeProvider: async () => {
+        throw new EksTokenError('E_MFA_REQUIRED', 'the daemon cannot prompt for an MFA code');
+      },
+    };
+    const resolved = await this.names.resolve(request, deps);
+    const credentials = await this.credentials.get(resolved, env, envHash(), stamp, stampNow);
+    const mintedAt = this.options.now();
+    const minted = await signResolved(resolved, credentials, mintedAt);
+    const { token, expiresAt, clusterName, region } = minted;
+    return { token, expiresAt, mintedAt, clusterName, region, roleArn: request.roleArn, warnings };
+  }
+}
+
+function reply(t: CachedToken, cached: boolean): TokenReply {
+  const { token, expiresAt, clusterName, warnings } = t;
+  return { v: PROTOCOL_VERSION, ok: true, token, expiresAt, clusterName, cached, warnings };
+}

@@ -1,0 +1,182 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { fetchTokenIdentity } from '../../src/fetchCallerIdentity.js';
+import { DaemonHarness, KEYS, tokenOf, urlOf } from '../helpers/daemonHarness.js';
+import { type StsTestServer, startStsTestServer } from '../helpers/stsTestServer.js';
+
+const ACCOUNT = '111122223333';
+const ROLE = `arn:aws:iam::${ACCOUNT}:role/deployer`;
+const OTHER_ROLE = `arn:aws:iam::${ACCOUNT}:role/auditor`;
+const KEYS2 = {
+  AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE2',
+  AWS_SECRET_ACCESS_KEY: 'je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY',
+};
+
+let h: DaemonHarness;
+let sts: StsTestServer;
+const secrets: string[] = [KEYS.AWS_SECRET_ACCESS_KEY, KEYS2.AWS_SECRET_ACCESS_KEY];
+
+before(async () => {
+  h = new DaemonHarness();
+  sts = await startStsTestServer();
+  const alice = sts.addUser(ACCOUNT, 'alice');
+  const bob = sts.addUser(ACCOUNT, 'bob');
+  sts.addIdentity({
+    ...identityOf(KEYS),
+    arn: `arn:aws:iam::${ACCOUNT}:user/static`,
+    userId: 'AIDASTATIC',
+    account: ACCOUNT,
+  });
+  sts.addIdentity({
+    ...identityOf(KEYS2),
+    arn: `arn:aws:iam::${ACCOUNT}:user/static2`,
+    userId: 'AIDASTATIC2',
+    account: ACCOUNT,
+  });
+  for (const roleArn of [ROLE, OTHER_ROLE]) sts.addRole({ roleArn, trustedPrincipals: [alice.arn] });
+  secrets.push(alice.secretAccessKey, bob.secretAccessKey);
+  h.writeHome('.aws/credentials', `[alice]\n${keysIni(alice)}\n[bob]\n${keysIni(bob)}\n`);
+  h.writeHome('.aws/config', `[profile deployer]\nrole_arn = ${ROLE}\nsource_profile = alice\n`);
+  await h.startDaemon();
+});
+
+after(async () => {
+  for (const call of sts.calls) {
+    const issued = call.issuedAccessKeyId ? sts.identity(call.issuedAccessKeyId) : undefined;
+    if (issued) secrets.push(issued.secretAccessKey, issued.sessionToken ?? '');
+  }
+  await sts.close();
+  await h.cleanup(secrets);
+});
+
+function identityOf(keys: typeof KEYS) {
+  return { accessKeyId: keys.AWS_ACCESS_KEY_ID, secretAccessKey: keys.AWS_SECRET_ACCESS_KEY };
+}
+
+function keysIni(identity: { accessKeyId: string; secretAccessKey: string }): string {
+  return `aws_access_key_id = ${identity.accessKeyId}\naws_secret_access_key = ${identity.secretAccessKey}`;
+}
+
+function callerEnv(extra: Record<string, string | undefined>) {
+  return h.env({ AWS_ENDPOINT_URL_STS: sts.url, AWS_REGION: 'eu-west-1', ...extra });
+}
+
+async function token(env: Record<string, string | undefined>, args: string[] = []) {
+  const r = await h.run(['token', '-i', 'eks-a', '--daemon', 'on', '--debug', ...args], env);
+  assert.equal(r.code, 0, r.stderr);
+  return { token: tokenOf(r.stdout), stdout: r.stdout, stderr: r.stderr };
+}
+
+async function arnOf(tokenText: string): Promise<string> {
+  return (await fetchTokenIdentity(tokenText, 'eks-a', { AWS_ENDPOINT_URL_STS: sts.url })).arn;
+}
+
+test('a cache hit returns the same token, equal to the one the plugin makes itself', async () => {
+  const env = callerEnv(KEYS);
+  const first = await token(env);
+  assert.match(first.stderr, /token from the daemon \(minted\)/);
+  const second = await token(env);
+  assert.match(second.stderr, /token from the daemon \(cached\)/);
+  assert.equal(second.token, first.token);
+  // The exec apiVersion is formatted by the plugin: a v1 caller shares the cached token.
+  const v1 = await token({
+    ...env,
+    KUBERNETES_EXEC_INFO: '{"apiVersion":"client.authentication.k8s.io/v1"}',
+  });
+  assert.equal(v1.token, first.token);
+  assert.equal(JSON.parse(v1.stdout).apiVersion, 'client.authentication.k8s.io/v1');
+  const own = await h.run(['token', '-i', 'eks-a', '--daemon', 'off'], env);
+  assert.equal(own.code, 0, own.stderr);
+  const [a, b] = [urlOf(first.token), urlOf(tokenOf(own.stdout))];
+  assert.equal(a.host, b.host);
+  for (const name of ['Action', 'Version', 'X-Amz-Algorithm', 'X-Amz-Expires', 'X-Amz-SignedHeaders']) {
+    assert.equal(a.searchParams.get(name), b.searchParams.get(name), name);
+  }
+  assert.equal(a.searchParams.get('X-Amz-Credential')?.split('/')[0], KEYS.AWS_ACCESS_KEY_ID);
+  assert.deepEqual(
+    a.searchParams.get('X-Amz-Credential')?.split('/').slice(2),
+    b.searchParams.get('X-Amz-Credential')?.split('/').slice(2),
+  );
+  assert.equal(await arnOf(first.token), await arnOf(tokenOf(own.stdout)));
+  assert.equal(await arnOf(first.token), `arn:aws:iam::${ACCOUNT}:user/static`);
+});
+
+test('different profile, role, region or static keys get different tokens and identities', async () => {
+  const cases: Array<[string, Record<string, string>, string[], RegExp]> = [
+    ['profile alice', { AWS_PROFILE: 'alice' }, [], /user\/alice$/],
+    ['profile bob', { AWS_PROFILE: 'bob' }, [], /user\/bob$/],
+    ['assume-role profile', { AWS_PROFILE: 'deployer' }, [], /assumed-role\/deployer\//],
+    ['--role flag', { AWS_PROFILE: 'alice' }, ['--role', OTHER_ROLE], /assumed-role\/auditor\//],
+    ['other region', { AWS_PROFILE: 'alice', AWS_REGION: 'us-west-2' }, [], /user\/alice$/],
+    ['static keys', KEYS, [], /user\/static$/],
+    ['other static keys', KEYS2, [], /user\/static2$/],
+  ];
+  const tokens = new Set<string>();
+  for (const [name, extra, args, arn] of cases) {
+    const env = callerEnv(extra);
+    const first = await token(env, args);
+    const again = await token(env, args);
+    assert.equal(again.token, first.token, `${name}: second call is a cache hit`);
+    assert.match(again.stderr, /\(cached\)/, name);
+    assert.match(await arnOf(first.token), arn, name);
+    tokens.add(first.token);
+  }
+  assert.equal(tokens.size, cases.length);
+  const hosts = [...tokens].map((t) => urlOf(t).host);
+  assert.ok(hosts.includes('sts.us-west-2.amazonaws.com'));
+});
+
+test('changing the credentials file replaces the tokens made from it', async () => {
+  const env = callerEnv({ AWS_PROFILE: 'bob' });
+  const before = await token(env);
+  const carol = sts.addUser(ACCOUNT, 'carol');
+  secrets.push(carol.secretAccessKey);
+  h.writeHome('.aws/credentials', `[bob]\n${keysIni(carol)}\n`);
+  const afterChange = await token(env);
+  assert.notEqual(afterChange.token, before.token);
+  assert.match(await arnOf(afterChange.token), /user\/carol$/);
+});
+
+test('status shows counters and entries but never a token or key; flush empties the cache', async () => {
+  const r = await h.run(['daemon', 'status', '--json'], h.env());
+  assert.equal(r.code, 0, r.stderr);
+  const status = JSON.parse(r.stdout);
+  assert.deepEqual(Object.keys(status).sort(), [
+    'counters',
+    'entries',
+    'pid',
+    'socket',
+    'uptimeSeconds',
+    'version',
+  ]);
+  assert.deepEqual(Object.keys(status.counters).sort(), [
+    'credentialFetches',
+    'errors',
+    'hits',
+    'misses',
+    'renewals',
+  ]);
+  assert.equal(status.socket, h.socket);
+  assert.ok(status.counters.hits >= 8 && status.counters.misses >= 8, r.stdout);
+  assert.ok(status.counters.credentialFetches >= 4, r.stdout);
+  const row = status.entries.find((e: { role: string | null }) => e.role === OTHER_ROLE);
+  assert.deepEqual(Object.keys(row).sort(), ['cluster', 'expiresInSeconds', 'hits', 'region', 'role']);
+  assert.equal(row.cluster, 'eks-a');
+  assert.ok(row.expiresInSeconds > 600 && row.expiresInSeconds <= 840, String(row.expiresInSeconds));
+  assert.doesNotMatch(r.stdout, /k8s-aws-v1|AKID|Secret|wJalr/);
+  const text = await h.run(['daemon', 'status'], h.env());
+  assert.match(text.stdout, /counters: hits \d+, misses \d+, renewals 0, errors 0, credential fetches \d+/);
+  assert.match(text.stdout, /CLUSTER\s+ROLE\s+REGION\s+EXPIRES IN\s+HITS/);
+  const flushed = await h.run(['daemon', 'flush'], h.env());
+  assert.match(flushed.stdout, /flushed \d+ cached tokens/);
+  assert.match((await token(callerEnv(KEYS))).stderr, /\(minted\)/);
+});
+
+test('notes the plugin would print reach stderr on every hit, too', async () => {
+  const env = h.env({ ...KEYS, AWS_REGION: undefined });
+  for (let i = 0; i < 2; i++) {
+    const r = await token(env);
+    assert.match(r.stderr, /note: no region set .* using us-east-1/);
+    assert.equal(urlOf(r.token).host, 'sts.us-east-1.amazonaws.com');
+  }
+});

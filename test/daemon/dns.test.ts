@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { DaemonHarness, KEYS } from '../helpers/daemonHarness.js';
+import { type DnsTestServer, reply, startDnsTestServer, txt } from '../helpers/dnsTestServer.js';
+
+let h: DaemonHarness;
+let dns: DnsTestServer;
+let answer: 'prod-blue' | 'prod-green' | 'SERVFAIL' = 'prod-blue';
+
+before(async () => {
+  h = new DaemonHarness();
+  dns = await startDnsTestServer((query) => {
+    const name = query.questions?.[0]?.name ?? '';
+    if (answer === 'SERVFAIL') return [{ packet: reply(query, { rcode: 'SERVFAIL' }) }];
+    return [{ packet: reply(query, { answers: [txt(name, answer, 60)] }) }];
+  });
+  await h.startDaemon();
+});
+after(async () => {
+  await dns.close();
+  await h.cleanup([KEYS.AWS_SECRET_ACCESS_KEY]);
+});
+
+async function token(region: string) {
+  const env = h.env({ ...KEYS, EKS_TOKEN_DNS_SERVER: dns.address });
+  const r = await h.run(
+    ['token', '-i', 'api.eks.test', '--region', region, '--daemon', 'on', '--debug'],
+    env,
+  );
+  assert.equal(r.code, 0, r.stderr);
+  const expires = Date.parse(JSON.parse(r.stdout).status.expirationTimestamp);
+  return { stderr: r.stderr, expiresInMs: expires - Date.now() };
+}
+
+test('a TXT name resolves in the daemon; the token lasts no longer than the record', async () => {
+  const first = await token('eu-west-1');
+  assert.match(first.stderr, /token from the daemon \(minted\) for cluster prod-blue/);
+  assert.ok(first.expiresInMs <= 60_000, String(first.expiresInMs));
+  assert.match((await token('eu-west-1')).stderr, /\(cached\) for cluster prod-blue/);
+});
+
+test('when DNS fails, the last good answer (under an hour old) is used, with a warning', async () => {
+  answer = 'SERVFAIL';
+  const stale = await token('us-east-2');
+  assert.match(stale.stderr, /token from the daemon \(minted\) for cluster prod-blue/);
+  assert.match(
+    stale.stderr,
+    /^eks-token: warning: DNS lookup of TXT record api\.eks\.test failed: .*; using cluster name prod-blue from the last good answer 0 min ago$/m,
+  );
+  assert.ok(stale.expiresInMs <= 5 * 60_000, String(stale.expiresInMs));
+  // The warning comes with every answer made from the remembered name, cached or not.
+  const again = await token('us-east-2');
+  assert.match(again.stderr, /warning: DNS lookup/);
+  assert.match(again.stderr, /\(cached\) for cluster prod-blue/);
+  answer = 'prod-green';
+  assert.match((await token('ap-south-1')).stderr, /for cluster prod-green/);
+});

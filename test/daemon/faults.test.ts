@@ -1,0 +1,193 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import fc from 'fast-check';
+import { sendControl } from '../../daemon/daemonControl.js';
+import { ensureSocketDir } from '../../daemon/socketPath.js';
+import { askDaemon } from '../../plugin/daemonClient.js';
+import {
+  DaemonHarness,
+  type DaemonProcess,
+  KEYS,
+  tokenOf,
+  urlOf,
+  waitFor,
+} from '../helpers/daemonHarness.js';
+
+const SLOW_SECRET = 'slowSecretKeyEXAMPLEslowSecretKeyEXAMPLE';
+let h: DaemonHarness;
+let daemon: DaemonProcess;
+
+before(async () => {
+  h = new DaemonHarness();
+  const script = h.writeHome(
+    'slow-creds.sh',
+    `#!/bin/sh\nsleep 1\necho '{"Version":1,"AccessKeyId":"AKIDSLOW","SecretAccessKey":"${SLOW_SECRET}"}'\n`,
+    0o700,
+  );
+  h.writeHome('.aws/config', `[profile slow]\ncredential_process = ${script}\n`);
+  daemon = await h.startDaemon();
+});
+after(async () => h.cleanup([KEYS.AWS_SECRET_ACCESS_KEY, SLOW_SECRET]));
+
+/** Sends raw bytes on a fresh connection and collects everything until the daemon closes it. */
+function exchange(payload: string, endAfter = false): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = createConnection(h.socket);
+    let text = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (d: string) => {
+      text += d;
+    });
+    socket.on('connect', () => (endAfter ? socket.end(payload) : socket.write(payload)));
+    socket.on('close', () => resolve(text));
+    socket.on('error', reject);
+    setTimeout(() => socket.destroy(), 15_000).unref();
+  });
+}
+
+function rssKiB(pid: number): number {
+  return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+}
+
+async function assertAnswersTokens(): Promise<void> {
+  const outcome = await askDaemon({ clusterId: 'eks-a', region: 'eu-west-1' }, h.env(KEYS), Date.now);
+  assert.ok(outcome.ok, JSON.stringify(outcome));
+}
+
+test('garbage, truncated and oversized lines get one error line each; the daemon keeps answering', async () => {
+  const garbage = JSON.parse(await exchange('hello daemon\n'));
+  assert.deepEqual([garbage.v, garbage.ok, garbage.error.code], [1, false, 'E_DAEMON']);
+  assert.match(garbage.error.message, /not JSON/);
+  const truncated = await exchange('{"v":1,"op":"pi', true);
+  assert.match(JSON.parse(truncated).error.message, /ended without a newline/);
+  const oversized = await exchange('x'.repeat(200 * 1024));
+  assert.match(JSON.parse(oversized).error.message, /longer than 65536 bytes/);
+  const wrongVersion = JSON.parse(await exchange('{"v":99,"op":"ping"}\n'));
+  assert.match(wrongVersion.error.message, /protocol version 99/);
+  assert.equal((await exchange('{"v":1,"op":"ping"}\n')).split('\n').length, 2);
+  await assertAnswersTokens();
+});
+
+test('fuzz: random lines against the live daemon each get one JSON line back', async () => {
+  await fc.assert(
+    fc.asyncProperty(fc.string({ maxLength: 200, unit: 'binary' }), async (line) => {
+      const answer = await exchange(`${line.replace(/\n/g, ' ')}\n`);
+      const lines = answer.split('\n').filter(Boolean);
+      assert.ok(lines.length === 1 || (lines.length === 2 && lines[0] === '{"v":1,"pending":true}'), answer);
+      assert.equal(typeof JSON.parse(lines.at(-1) ?? '').ok, 'boolean');
+    }),
+    { numRuns: 300 },
+  );
+  await assertAnswersTokens();
+});
+
+test('thousands of idle connections: bounded, and the daemon still answers with bounded memory', async () => {
+  const before = rssKiB(daemon.pid);
+  const sockets: Socket[] = [];
+  let closedByDaemon = 0;
+  await Promise.all(
+    Array.from(
+      { length: 2000 },
+      () =>
+        new Promise<void>((resolve) => {
+          const s = createConnection(h.socket, () => resolve());
+          s.on('error', () => resolve());
+          s.on('close', () => {
+            closedByDaemon += 1;
+          });
+          sockets.push(s);
+        }),
+    ),
+  );
+  await assertAnswersTokens();
+  const ping = await sendControl(h.socket, 'ping');
+  assert.ok(ping.ok);
+  await waitFor(
+    () => closedByDaemon >= 2000 - 1024,
+    5000,
+    () => `closed ${closedByDaemon}`,
+  );
+  const during = rssKiB(daemon.pid);
+  for (const s of sockets) s.destroy();
+  assert.ok(during - before < 60 * 1024, `RSS grew from ${before} KiB to ${during} KiB`);
+  assert.ok(during < 200 * 1024, `RSS ${during} KiB`);
+  await assertAnswersTokens();
+});
+
+test('many distinct keys: the cache stays at its bound (LRU, default 512) and memory with it', async () => {
+  const before = rssKiB(daemon.pid);
+  const env = h.env(KEYS);
+  for (let batch = 0; batch < 1200; batch += 20) {
+    const outcomes = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        askDaemon({ clusterId: `c${batch + i}`, region: 'eu-west-1' }, env, Date.now),
+      ),
+    );
+    assert.ok(outcomes.every((o) => o.ok));
+  }
+  const status = await sendControl(h.socket, 'status');
+  assert.ok(status.ok);
+  assert.equal((status.reply.status as { entries: unknown[] }).entries.length, 512);
+  const grown = rssKiB(daemon.pid) - before;
+  assert.ok(grown < 40 * 1024, `RSS grew by ${grown} KiB`);
+});
+
+test('fake daemons that hang or answer nonsense only cost time: the plugin falls back', async () => {
+  const behaviours: Record<string, (socket: Socket) => void> = {
+    silent: () => {},
+    garbage: (s) => s.end('garbage\n'),
+    oversized: (s) => s.write('x'.repeat(100 * 1024)),
+    'other version': (s) =>
+      s.end('{"v":2,"ok":true,"token":"k8s-aws-v1.Zm9v","expiresAt":9e15,"clusterName":"c","warnings":[]}\n'),
+    'pending then close': (s) => s.end('{"v":1,"pending":true}\n'),
+    'fake token': (s) =>
+      s.end('{"v":1,"ok":true,"token":"not-a-token","expiresAt":9e15,"clusterName":"c","warnings":[]}\n'),
+  };
+  const servers: Server[] = [];
+  const runs = Object.entries(behaviours).map(async ([name, behave], i) => {
+    const socket = join(h.dir, `fake${i}`, 'daemon.sock');
+    ensureSocketDir(socket);
+    const server = createServer((s) => s.once('data', () => behave(s)));
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(socket, resolve));
+    const r = await h.run(['token', '-i', 'eks-a', '--region', 'eu-west-1', '--daemon', 'on', '--debug'], {
+      ...h.env(KEYS),
+      EKS_TOKEN_SOCKET: socket,
+    });
+    assert.equal(r.code, 0, `${name}: ${r.stderr}`);
+    assert.match(r.stderr, /daemon not used \((timeout|bad-reply|closed)/, name);
+    assert.equal(
+      urlOf(tokenOf(r.stdout)).searchParams.get('X-Amz-Credential')?.split('/')[0],
+      'AKIDEXAMPLE',
+      name,
+    );
+    assert.ok(r.ms < 8000, `${name} took ${r.ms} ms`);
+  });
+  try {
+    await Promise.all(runs);
+  } finally {
+    for (const server of servers) server.close();
+  }
+});
+
+test('the daemon killed with SIGKILL mid-request: the plugin still prints a valid token', async () => {
+  const env = h.env({ AWS_PROFILE: 'slow', AWS_REGION: 'eu-west-1' });
+  const fetches = async () => {
+    const status = await sendControl(h.socket, 'status');
+    return status.ok
+      ? (status.reply.status as { counters: { credentialFetches: number } }).counters.credentialFetches
+      : -1;
+  };
+  const before = await fetches();
+  const plugin = h.run(['token', '-i', 'eks-a', '--daemon', 'on', '--debug'], env);
+  // Killed while its credential fetch (a one-second credential_process) is under way.
+  await waitFor(async () => (await fetches()) > before, 10_000);
+  daemon.child.kill('SIGKILL');
+  const r = await plugin;
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /daemon not used \(closed/);
+  assert.equal(urlOf(tokenOf(r.stdout)).searchParams.get('X-Amz-Credential')?.split('/')[0], 'AKIDSLOW');
+});

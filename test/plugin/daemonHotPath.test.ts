@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { existsSync, statSync } from 'node:fs';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { sendControl } from '../../daemon/daemonControl.js';
+import { DaemonHarness, KEYS, tokenOf, waitFor } from '../helpers/daemonHarness.js';
+
+const RECORDER = fileURLToPath(new URL('../helpers/moduleRecorder.js', import.meta.url));
+const DIST = fileURLToPath(new URL('../../', import.meta.url));
+const BUNDLE = fileURLToPath(new URL('../../bundle/cli.mjs', import.meta.url));
+const ARGS = ['token', '-i', 'eks-a', '--region', 'eu-west-1', '--debug'];
+
+let h: DaemonHarness;
+before(() => {
+  h = new DaemonHarness();
+});
+after(async () => h.cleanup([KEYS.AWS_SECRET_ACCESS_KEY]));
+
+/** Runs the plugin with the module recorder; returns the run and the URLs of the modules it loaded. */
+async function recorded(args: string[], env: Record<string, string | undefined>, script?: string) {
+  let urls = '';
+  const r = await h.run(args, env, {
+    nodeArgs: ['--import', RECORDER],
+    fd3: (text) => (urls += text),
+    ...(script ? { script } : {}),
+  });
+  assert.equal(r.code, 0, r.stderr);
+  const loaded = urls.split('\n').filter((u) => u && !u.includes('/test/helpers/moduleRecorder'));
+  return { r, loaded };
+}
+
+test('a cache hit through the daemon loads only Node built-ins and our own small modules', async (t) => {
+  await h.startDaemon();
+  const env = h.env({ ...KEYS, EKS_TOKEN_DAEMON: 'on' });
+  await h.run(ARGS, env);
+  const { r, loaded } = await recorded(ARGS, env);
+  assert.match(r.stderr, /token from the daemon \(cached\)/);
+  const ours = loaded.filter((u) => !u.startsWith('node:'));
+  assert.deepEqual(
+    loaded.filter((u) => u.includes('node_modules')),
+    [],
+  );
+  for (const url of ours) assert.ok(url.startsWith(`file://${DIST}`), url);
+  t.diagnostic(
+    `hot path modules: ${[...new Set(ours.map((u) => u.slice(`file://${DIST}`.length)))].join(' ')}`,
+  );
+  t.diagnostic(`built-ins: ${loaded.filter((u) => u.startsWith('node:')).join(' ')}`);
+  // The bundle inlines packages into chunks: the hit must load only the small entry chunks.
+  if (existsSync(BUNDLE)) {
+    const bundled = await recorded(ARGS, env, BUNDLE);
+    assert.match(bundled.r.stderr, /token from the daemon \(cached\)/);
+    const files = bundled.loaded.filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u));
+    const bytes = files.reduce((sum, file) => sum + statSync(file).size, 0);
+    assert.ok(bytes < 64 * 1024, `the bundled hot path loads ${bytes} bytes`);
+    t.diagnostic(`bundled hot path: ${files.length} files, ${bytes} bytes`);
+  }
+  // The recorder does see packages when they load: the in-process path pulls in the AWS SDK.
+  const cold = await recorded([...ARGS, '--daemon', 'off'], env);
+  assert.ok(cold.loaded.some((u) => u.includes('/node_modules/@smithy/')));
+  await h.run(['daemon', 'stop'], h.env());
+});
+
+test('--daemon on without a daemon mints in-process and starts nothing', async () => {
+  await waitFor(async () => !(await sendControl(h.socket, 'ping', 300)).ok, 5000);
+  const r = await h.run([...ARGS, '--daemon', 'on'], h.env(KEYS));
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /daemon not used \((absent|refused)/);
+  assert.match(tokenOf(r.stdout), /^k8s-aws-v1\./);
+  assert.equal((await sendControl(h.socket, 'ping', 300)).ok, false);
+});
+
+test('--daemon auto answers in-process first, then the daemon it started in the background', async () => {
+  const env = h.env({ ...KEYS, EKS_TOKEN_DAEMON: 'auto' });
+  const first = await h.run(ARGS, env);
+  assert.equal(first.code, 0, first.stderr);
+  assert.match(first.stderr, /daemon not used \((absent|refused)/);
+  assert.match(first.stderr, /started a daemon in the background/);
+  // run() resolved on 'close' of the plugin's pipes: the daemon holds none of them (kubectl would wait).
+  await waitFor(async () => (await sendControl(h.socket, 'ping', 300)).ok, 10_000);
+  const second = await h.run(ARGS, env);
+  assert.match(second.stderr, /token from the daemon \(minted\)/);
+  const third = await h.run(ARGS, env);
+  assert.match(third.stderr, /token from the daemon \(cached\)/);
+  assert.equal(tokenOf(third.stdout), tokenOf(second.stdout));
+  assert.doesNotMatch(third.stderr, /started a daemon/);
+});
