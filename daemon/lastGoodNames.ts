@@ -7,6 +7,8 @@ const KEEP_MS = 60 * 60_000;
 // asks again soon enough to pick up a changed record once DNS is back.
 const STALE_VALIDITY_MS = 5 * 60_000;
 const MAX_NAMES = 512;
+// While DNS is down, a cache asks again this often so it sees the record as soon as DNS is back.
+const RECHECK_MS = 30_000;
 
 /**
  * resolveRequest with a memory: the last good TXT answer per DNS name is kept for an hour and used,
@@ -35,7 +37,12 @@ export class LastGoodNames {
       deps.log(
         `eks-token: warning: ${error.message}; using cluster name ${known.name} from the last good answer ${minutes} min ago`,
       );
-      return { ...resolved, clusterId: request.clusterId, nameValidUntil: now + STALE_VALIDITY_MS };
+      return {
+        ...resolved,
+        clusterId: request.clusterId,
+        nameValidUntil: now + STALE_VALIDITY_MS,
+        nameCheckAt: now + RECHECK_MS,
+      };
     }
   }
 

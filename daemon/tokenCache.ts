@@ -54,6 +54,16 @@ export class SharedCache<V> {
     return this.inflight.get(flightKey(key, stamp)) ?? this.start(key, stamp, produce, stampNow);
   }
 
+  /** The stored value whether fresh or not, without counting a use. */
+  current(key: string): V | undefined {
+    return this.slots.get(key)?.value;
+  }
+
+  /** Forgets one entry. */
+  delete(key: string): void {
+    this.slots.delete(key);
+  }
+
   /** Starts renewing values used within `usedWithinMs` that expire within `renewBeforeMs`. */
   renewDue(renewBeforeMs: number, usedWithinMs: number, onRenew: (promise: Promise<V>) => void): void {
     const now = this.policy.now();

@@ -28,6 +28,8 @@ interface CachedToken {
   region: string;
   roleArn: string | undefined;
   warnings: string[];
+  /** For a TXT name: when its record's TTL ends and the name must be looked up again. */
+  nameCheckAt: number | undefined;
 }
 
 /** Tokens for callers' environments: cached, shared while being made, renewed while in use. */
@@ -36,6 +38,7 @@ export class TokenService {
   private readonly tokens: SharedCache<CachedToken>;
   private readonly credentials: CredentialCache;
   private readonly names = new LastGoodNames();
+  private readonly rechecks = new Map<string, Promise<boolean>>();
 
   constructor(private readonly options: { selfPath: string; now: () => number; maxEntries: number }) {
     this.tokens = new SharedCache<CachedToken>({
@@ -58,6 +61,9 @@ export class TokenService {
 
   /** The cached answer, synchronously, or undefined on a miss. */
   lookup(prepared: PreparedRequest): TokenReply | undefined {
+    // A token for a TXT name is only as good as the record: past its TTL, ask DNS again first.
+    const current = this.tokens.current(prepared.key);
+    if (current?.nameCheckAt !== undefined && this.options.now() >= current.nameCheckAt) return undefined;
     const cached = this.tokens.peek(prepared.key, prepared.stamp);
     if (!cached) return undefined;
     this.counters.hits += 1;
@@ -66,6 +72,12 @@ export class TokenService {
 
   /** Makes the token, or joins the making of the same one. */
   async mint(prepared: PreparedRequest): Promise<TokenReply> {
+    const current = this.tokens.current(prepared.key);
+    if (current?.nameCheckAt !== undefined && this.options.now() >= current.nameCheckAt) {
+      const unchanged = await this.recheckName(prepared, current);
+      const hit = unchanged ? this.lookup(prepared) : undefined;
+      if (hit) return hit;
+    }
     this.counters.misses += 1;
     try {
       return reply(
@@ -114,12 +126,33 @@ export class TokenService {
     this.credentials.close();
   }
 
-  private async produce(prepared: PreparedRequest): Promise<CachedToken> {
-    const { request, env, envHash, stamp, stampNow } = prepared;
+  /** Looks a TXT name up again; true when it still names the cached token's cluster. */
+  private recheckName(prepared: PreparedRequest, cached: CachedToken): Promise<boolean> {
+    const running = this.rechecks.get(prepared.key);
+    if (running) return running;
+    const check = (async () => {
+      try {
+        const resolved = await this.names.resolve(
+          prepared.request,
+          this.mintDeps(prepared.env, cached.warnings.slice()),
+        );
+        if (resolved.clusterName === cached.clusterName) {
+          cached.nameCheckAt = resolved.nameCheckAt ?? this.options.now();
+          return true;
+        }
+      } catch {
+        // The miss path resolves again and reports the failure to the caller.
+      }
+      this.tokens.delete(prepared.key);
+      return false;
+    })().finally(() => this.rechecks.delete(prepared.key));
+    this.rechecks.set(prepared.key, check);
+    return check;
+  }
+
+  private mintDeps(env: Record<string, string>, warnings: string[]): MintDeps {
     const files = awsFilePaths(env);
-    await refreshSharedIni(files, stamp);
-    const warnings: string[] = [];
-    const deps: MintDeps = {
+    return {
       // The files the caller's SDK would read, spelled out: left implicit, the SDK would use the daemon's HOME.
       env: { ...env, AWS_CONFIG_FILE: files.config, AWS_SHARED_CREDENTIALS_FILE: files.credentials },
       now: this.options.now,
@@ -129,12 +162,28 @@ export class TokenService {
         throw new EksTokenError('E_MFA_REQUIRED', 'the daemon cannot prompt for an MFA code');
       },
     };
+  }
+
+  private async produce(prepared: PreparedRequest): Promise<CachedToken> {
+    const { request, env, envHash, stamp, stampNow } = prepared;
+    await refreshSharedIni(awsFilePaths(env), stamp);
+    const warnings: string[] = [];
+    const deps = this.mintDeps(env, warnings);
     const resolved = await this.names.resolve(request, deps);
     const credentials = await this.credentials.get(resolved, env, envHash(), stamp, stampNow);
     const mintedAt = this.options.now();
     const minted = await signResolved(resolved, credentials, mintedAt);
     const { token, expiresAt, clusterName, region } = minted;
-    return { token, expiresAt, mintedAt, clusterName, region, roleArn: request.roleArn, warnings };
+    return {
+      token,
+      expiresAt,
+      mintedAt,
+      clusterName,
+      region,
+      roleArn: request.roleArn,
+      warnings,
+      nameCheckAt: resolved.nameCheckAt,
+    };
   }
 }
 

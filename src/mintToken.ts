@@ -23,8 +23,10 @@ export interface ResolvedRequest extends TokenRequest {
   clusterName: string;
   region: string;
   endpoint: StsEndpoint;
-  /** Epoch ms after which the TXT record behind clusterName may have changed. */
+  /** Epoch ms after which the TXT record behind clusterName may have changed (30 s floor). */
   nameValidUntil?: number;
+  /** Epoch ms when the record's own TTL ends: a cache must look the name up again from then on. */
+  nameCheckAt?: number;
 }
 
 /** A minted token with what it was minted for. */
@@ -59,6 +61,7 @@ export async function resolveRequest(request: TokenRequest, deps: MintDeps): Pro
     });
     resolved.clusterName = name.name;
     if (name.validUntil !== undefined) resolved.nameValidUntil = name.validUntil;
+    if (name.ttlSeconds !== undefined) resolved.nameCheckAt = deps.now() + name.ttlSeconds * 1000;
   } else if (!/^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/.test(request.clusterId)) {
     throw new EksTokenError(
       'E_BAD_CLUSTER_ID',

@@ -6,13 +6,14 @@ import { type DnsTestServer, reply, startDnsTestServer, txt } from '../helpers/d
 let h: DaemonHarness;
 let dns: DnsTestServer;
 let answer: 'prod-blue' | 'prod-green' | 'SERVFAIL' = 'prod-blue';
+let ttl = 60;
 
 before(async () => {
   h = new DaemonHarness();
   dns = await startDnsTestServer((query) => {
     const name = query.questions?.[0]?.name ?? '';
     if (answer === 'SERVFAIL') return [{ packet: reply(query, { rcode: 'SERVFAIL' }) }];
-    return [{ packet: reply(query, { answers: [txt(name, answer, 60)] }) }];
+    return [{ packet: reply(query, { answers: [txt(name, answer, ttl)] }) }];
   });
   await h.startDaemon();
 });
@@ -54,4 +55,23 @@ test('when DNS fails, the last good answer (under an hour old) is used, with a w
   assert.match(again.stderr, /\(cached\) for cluster prod-blue/);
   answer = 'prod-green';
   assert.match((await token('ap-south-1')).stderr, /for cluster prod-green/);
+});
+
+test('after a switch the daemon follows the record once its TTL has passed, like the plugin', async () => {
+  answer = 'prod-blue';
+  ttl = 1;
+  try {
+    assert.match((await token('ca-central-1')).stderr, /for cluster prod-blue/);
+    assert.match((await token('ca-central-1')).stderr, /\(cached\) for cluster prod-blue/);
+    answer = 'prod-green';
+    await new Promise((r) => setTimeout(r, 1100));
+    assert.match((await token('ca-central-1')).stderr, /\(minted\) for cluster prod-green/);
+    // Unchanged after the next TTL: the cached token is served again after one DNS query.
+    await new Promise((r) => setTimeout(r, 1100));
+    const queries = dns.queries.length;
+    assert.match((await token('ca-central-1')).stderr, /\(cached\) for cluster prod-green/);
+    assert.equal(dns.queries.length, queries + 1);
+  } finally {
+    ttl = 60;
+  }
 });
