@@ -57,7 +57,7 @@ if [ "$skip_build" = 0 ]; then
   npm ci --no-audit --no-fund --loglevel=error
   npm run --silent build
 fi
-[ -f dist/bundle/cli.mjs ] || { echo "eks-token install: dist/bundle/cli.mjs missing: run without --skip-build" >&2; exit 1; }
+[ -f dist/bundle/cli.cjs ] || { echo "eks-token install: dist/bundle/cli.cjs missing: run without --skip-build" >&2; exit 1; }
 
 mkdir -p "$bindir" "$prefix/lib"
 rm -rf "$lib.tmp"

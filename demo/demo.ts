@@ -30,7 +30,7 @@ import {
 const root = new URL('../../', import.meta.url);
 const BIN_DIR = fileURLToPath(new URL('bin/', root));
 const CLI = join(BIN_DIR, 'eks-token');
-const BUNDLE = fileURLToPath(new URL('dist/bundle/cli.mjs', root));
+const BUNDLE = fileURLToPath(new URL('dist/bundle/cli.cjs', root));
 const REGION = 'eu-west-1';
 const RUNS = 5;
 const WATCHDOG_MS = 90_000;

@@ -2,6 +2,7 @@ import { request } from 'undici';
 import { EksTokenError } from './EksTokenError.js';
 import { type AwsCredentials, presignToken, TOKEN_PREFIX } from './presignToken.js';
 import type { StsEndpoint } from './resolveStsEndpoint.js';
+import { trustExtraCaCerts } from './trustExtraCaCerts.js';
 
 /** The identity STS reports for a set of credentials. */
 export interface CallerIdentity {
@@ -19,6 +20,7 @@ export async function fetchTokenIdentity(
   clusterName: string,
   env: Record<string, string | undefined>,
 ): Promise<CallerIdentity> {
+  trustExtraCaCerts(env, () => {});
   const url = new URL(Buffer.from(token.slice(TOKEN_PREFIX.length), 'base64url').toString());
   const override = env.AWS_ENDPOINT_URL_STS || env.AWS_ENDPOINT_URL;
   const target = override ? new URL(url.pathname + url.search, override) : url;

@@ -4,7 +4,6 @@ import { type AwsCredentials, type EksToken, presignToken } from './presignToken
 import { resolveProfileName, resolveProfileSettings } from './resolveRegion.js';
 import { resolveStsEndpoint, type StsEndpoint } from './resolveStsEndpoint.js';
 import { staticEnvCredentials } from './staticEnvCredentials.js';
-import { trustExtraCaCerts } from './trustExtraCaCerts.js';
 
 /** What minting needs from the outside world. */
 export interface MintDeps {
@@ -74,7 +73,6 @@ export async function resolveRequest(request: TokenRequest, deps: MintDeps): Pro
 
 /** Mints a token in this process: resolve, fetch credentials, presign. */
 export async function mintToken(request: TokenRequest, deps: MintDeps): Promise<MintedToken> {
-  trustExtraCaCerts(deps.env, deps.log);
   const resolved = await resolveRequest(request, deps);
   const credentials = await (deps.credentialsFor ?? ((r) => credentialsForRequest(r, deps)))(resolved);
   return signResolved(resolved, credentials, deps.now());
@@ -112,6 +110,8 @@ export async function credentialsForRequest(
 ): Promise<AwsCredentials> {
   const fromEnv = resolved.roleArn ? undefined : staticEnvCredentials(deps.env, resolved.profile);
   if (fromEnv) return fromEnv;
+  // Only now may a call go to the network (SSO, STS, metadata): trust the CA file the launcher moved.
+  (await import('./trustExtraCaCerts.js')).trustExtraCaCerts(deps.env, deps.log);
   const { resolveCredentials } = await import('./resolveCredentials.js');
   const base = {
     ...(resolved.profile ? { profile: resolved.profile } : {}),

@@ -1,5 +1,5 @@
 import { fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
-import { EksTokenError, oneLine } from './EksTokenError.js';
+import { EksTokenError, isEksTokenError, oneLine } from './EksTokenError.js';
 import type { AwsCredentials } from './presignToken.js';
 
 /** What decides which AWS identity signs the token. */
@@ -51,7 +51,7 @@ export function explainCredentialError(
   error: unknown,
   request: { profile?: string; roleArn?: string },
 ): Error {
-  if (error instanceof EksTokenError) return error;
+  if (isEksTokenError(error)) return error;
   const err = error as { name?: string; message?: string; Code?: string };
   const message = redact(oneLine(err.message ?? String(error)));
   const profileFlag = request.profile ? ` --profile ${request.profile}` : '';

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import tls from 'node:tls';
 
-let applied = false;
+// Kept on the tls module itself: each lazily loaded bundle carries its own copy of this file.
+const APPLIED = Symbol.for('eks-token.extraCaCerts');
 
 /**
  * Trusts the CA file the launcher moved from NODE_EXTRA_CA_CERTS to EKS_TOKEN_EXTRA_CA_CERTS.
@@ -13,8 +14,9 @@ export function trustExtraCaCerts(
   warn: (line: string) => void,
 ): void {
   const file = env.EKS_TOKEN_EXTRA_CA_CERTS;
-  if (applied || !file) return;
-  applied = true;
+  const state = tls as unknown as Record<symbol, boolean>;
+  if (state[APPLIED] || !file) return;
+  state[APPLIED] = true;
   let extra: string;
   try {
     extra = readFileSync(file, 'utf8');

@@ -39,7 +39,7 @@ describe('install.sh', () => {
     assert.match(again.stdout, /installed: .*prefix\/bin\/eks-token/);
     const { stdout } = await run(join(dir, 'prefix/bin/eks-token'), ['--version'], { env, cwd: tmpdir() });
     assert.match(stdout, /^\d+\.\d+\.\d+\n$/);
-    assert.ok(existsSync(join(dir, 'prefix/lib/eks-token/cli.mjs')));
+    assert.ok(existsSync(join(dir, 'prefix/lib/eks-token/cli.cjs')));
   });
 
   it('--with-daemon writes systemd units that systemd-analyze accepts', {

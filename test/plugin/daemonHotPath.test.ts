@@ -7,7 +7,7 @@ import { DaemonHarness, KEYS, tokenOf, waitFor } from '../helpers/daemonHarness.
 
 const RECORDER = fileURLToPath(new URL('../helpers/moduleRecorder.js', import.meta.url));
 const DIST = fileURLToPath(new URL('../../', import.meta.url));
-const BUNDLE = fileURLToPath(new URL('../../bundle/cli.mjs', import.meta.url));
+const BUNDLE = fileURLToPath(new URL('../../bundle/cli.cjs', import.meta.url));
 const ARGS = ['token', '-i', 'eks-a', '--region', 'eu-west-1', '--debug'];
 
 let h: DaemonHarness;
