@@ -1,4 +1,6 @@
-import { request } from 'undici';
+import { isIP } from 'node:net';
+import { checkServerIdentity } from 'node:tls';
+import { Agent, request } from 'undici';
 import { EksTokenError } from './EksTokenError.js';
 import { type AwsCredentials, presignToken, TOKEN_PREFIX } from './presignToken.js';
 import type { StsEndpoint } from './resolveStsEndpoint.js';
@@ -24,9 +26,21 @@ export async function fetchTokenIdentity(
   const url = new URL(Buffer.from(token.slice(TOKEN_PREFIX.length), 'base64url').toString());
   const override = env.AWS_ENDPOINT_URL_STS || env.AWS_ENDPOINT_URL;
   const target = override ? new URL(url.pathname + url.search, override) : url;
+  // Redirected, the TLS peer is the override endpoint: verify its certificate for its own name,
+  // not for the STS host named in the (signed) Host header.
+  const dispatcher =
+    override && target.protocol === 'https:'
+      ? new Agent({
+          connect: {
+            ...(isIP(target.hostname) ? {} : { servername: target.hostname }),
+            checkServerIdentity: (_host, cert) => checkServerIdentity(target.hostname, cert),
+          },
+        })
+      : undefined;
   let response: Awaited<ReturnType<typeof request>>;
   try {
     response = await request(target, {
+      ...(dispatcher ? { dispatcher } : {}),
       method: 'GET',
       headers: { host: url.host, 'x-k8s-aws-id': clusterName, accept: 'application/json' },
       headersTimeout: 10_000,
@@ -43,6 +57,7 @@ export async function fetchTokenIdentity(
     );
   }
   const body = await response.body.text();
+  await dispatcher?.close();
   if (response.statusCode !== 200) {
     const code =
       /<Code>([^<]+)<\/Code>/.exec(body)?.[1] ?? /"Code"\s*:\s*"([^"]+)"/.exec(body)?.[1] ?? 'error';
