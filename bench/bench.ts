@@ -7,12 +7,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startStsTestServer } from '../test/helpers/stsTestServer.js';
 import { burst } from './concurrency.js';
-import { loadDaemon, rssWithKeys } from './daemonLoad.js';
+import { loadDaemon, paceDaemon, rssWithKeys } from './daemonLoad.js';
 import { startupChartSvg, table } from './report.js';
 import { type StartupCase, timeStartup } from './startup.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const CLI = join(root, 'bin/eks-token');
+// The launcher users run: install.sh writes it with the bundle's path built in.
+const CLI = join(mkdtempSync(join(tmpdir(), 'eks-token-bench-prefix-')), 'bin/eks-token');
 const rounds = Number(process.env.BENCH_ROUNDS ?? 15);
 const dir = mkdtempSync(join(tmpdir(), 'eks-token-bench-'));
 const caFile = process.env.NODE_EXTRA_CA_CERTS || '/etc/ssl/certs/ca-certificates.crt';
@@ -41,6 +42,7 @@ function cli(args: string[], env: Record<string, string | undefined>): string {
 }
 
 try {
+  execFileSync(join(root, 'install.sh'), ['--skip-build', '--prefix', join(CLI, '../..')], { stdio: 'ignore' });
   const env = { ...base, ...keys };
   cli(['daemon', 'start'], env);
   cli(tokenArgs, { ...env, EKS_TOKEN_DAEMON: 'on' });
@@ -110,6 +112,7 @@ try {
         2000,
       ),
     );
+  say('Closed loop: each client sends its next request as soon as it has an answer (the most it can do).\n');
   say(
     table(
       ['clients', 'requests', 'requests/s', 'p50 ms', 'p99 ms'],
@@ -121,6 +124,17 @@ try {
         l.p99Ms.toFixed(2),
       ]),
     ),
+  );
+  const paced = await paceDaemon(
+    base.EKS_TOKEN_SOCKET,
+    { clusterId: 'eks-bench', region: 'eu-west-1' },
+    env,
+    64,
+    5000,
+    3000,
+  );
+  say(
+    `\nOpen loop: 64 clients sending 5,000 requests/s in all: ${paced.perSecond.toFixed(0)} requests/s answered, p50 ${paced.p50Ms.toFixed(2)} ms, p99 ${paced.p99Ms.toFixed(2)} ms (timed from when each request was due).`,
   );
   const pid = JSON.parse(cli(['daemon', 'status', '--json'], env)).pid as number;
   const rss = await rssWithKeys(base.EKS_TOKEN_SOCKET, pid, env, 1000);
@@ -156,4 +170,5 @@ try {
 } finally {
   spawnSync(CLI, ['daemon', 'stop'], { env: base, stdio: 'ignore' });
   rmSync(dir, { recursive: true, force: true });
+  rmSync(join(CLI, '../..'), { recursive: true, force: true });
 }

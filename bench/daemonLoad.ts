@@ -62,6 +62,43 @@ export async function loadDaemon(
   };
 }
 
+/**
+ * Open loop: `clients` connections' worth of callers issuing `ratePerSecond` requests in all, each
+ * timed from when it was due (so a slow answer also delays the ones queued behind it).
+ */
+export async function paceDaemon(
+  socketPath: string,
+  request: TokenRequest,
+  env: Record<string, string>,
+  clients: number,
+  ratePerSecond: number,
+  durationMs: number,
+): Promise<LoadResult> {
+  const line = tokenRequestLine(request, env);
+  await exchange(socketPath, line);
+  const latencies: number[] = [];
+  const interval = (1000 * clients) / ratePerSecond;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async (_, c) => {
+      for (let due = started + (c * interval) / clients; due < started + durationMs; due += interval) {
+        const wait = due - performance.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        await exchange(socketPath, line);
+        latencies.push(performance.now() - due);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  return {
+    clients,
+    requests: latencies.length,
+    perSecond: latencies.length / seconds,
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+  };
+}
+
 /** Fills the cache with `count` distinct keys, returning the daemon's resident set size in MB after. */
 export async function rssWithKeys(
   socketPath: string,

@@ -15,6 +15,13 @@ export function daemonEnv(env: Record<string, string | undefined>): Record<strin
 }
 
 /**
+ * V8 flags for the long-running daemon: a 1 MB young generation keeps its resident memory about
+ * 30 MB lower under load at no measured cost in throughput (bench/results). The systemd and launchd
+ * units set the same through NODE_OPTIONS.
+ */
+export const DAEMON_NODE_FLAGS = ['--max-semi-space-size=1'];
+
+/**
  * Starts `eks-token daemon run` detached in its own session, cwd /, so it outlives the caller and
  * holds none of its pipes (kubectl waits for the plugin's stdout to close).
  */
@@ -24,7 +31,7 @@ export function spawnDaemon(
   args: string[],
   stdio: StdioOptions = 'ignore',
 ): ChildProcess {
-  const child = spawn(process.execPath, [selfPath, 'daemon', 'run', ...args], {
+  const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, selfPath, 'daemon', 'run', ...args], {
     detached: true,
     stdio,
     cwd: '/',
