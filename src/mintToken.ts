@@ -115,6 +115,7 @@ export async function credentialsForRequest(
   const { resolveCredentials } = await import('./resolveCredentials.js');
   const base = {
     ...(resolved.profile ? { profile: resolved.profile } : {}),
+    profileInEffect: resolveProfileName(resolved.profile, deps.env),
     region: resolved.region,
     mfaCodeProvider: deps.mfaCodeProvider,
     now: deps.now,

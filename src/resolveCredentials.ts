@@ -4,7 +4,10 @@ import type { AwsCredentials } from './presignToken.js';
 
 /** What decides which AWS identity signs the token. */
 export interface CredentialRequest {
+  /** --profile; without it the SDK reads AWS_PROFILE itself. */
   profile?: string;
+  /** The profile in effect (flag, AWS_PROFILE or default), named in error messages. */
+  profileInEffect?: string;
   region: string;
   roleArn?: string;
   externalId?: string;
@@ -49,12 +52,14 @@ export async function resolveCredentials(request: CredentialRequest): Promise<Aw
 /** Turns SDK credential failures into one actionable EksTokenError. */
 export function explainCredentialError(
   error: unknown,
-  request: { profile?: string; roleArn?: string },
+  request: { profile?: string; profileInEffect?: string; roleArn?: string },
 ): Error {
   if (isEksTokenError(error)) return error;
   const err = error as { name?: string; message?: string; Code?: string };
   const message = redact(oneLine(err.message ?? String(error)));
-  const profileFlag = request.profile ? ` --profile ${request.profile}` : '';
+  const named = request.profile ?? request.profileInEffect;
+  const profile = named && named !== 'default' ? named : undefined;
+  const profileFlag = profile ? ` --profile ${profile}` : '';
   if (/sso|token is expired|refresh failed/i.test(message) && /expired|refresh|sso session/i.test(message)) {
     return new EksTokenError(
       'E_SSO_EXPIRED',
@@ -87,7 +92,7 @@ export function explainCredentialError(
   if (err.name === 'CredentialsProviderError' || /could not load credentials|credential/i.test(message)) {
     return new EksTokenError(
       'E_NO_CREDENTIALS',
-      `no AWS credentials found${request.profile ? ` for profile ${request.profile}` : ''} (${message})`,
+      `no AWS credentials found${profile ? ` for profile ${profile}` : ''} (${message})`,
       'set AWS_PROFILE or --profile, run aws configure or aws sso login, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY',
       { cause: error },
     );

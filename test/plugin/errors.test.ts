@@ -84,3 +84,10 @@ test('--version and --help', async () => {
   const h = await runCli(['token', '--help'], isolatedEnv());
   assert.match(h.stdout, /--cluster-id/);
 });
+
+test('plugin/version.ts agrees with package.json', async () => {
+  const { readFile } = await import('node:fs/promises');
+  const pkg = JSON.parse(await readFile(new URL('../../../package.json', import.meta.url), 'utf8'));
+  const v = await runCli(['--version'], isolatedEnv());
+  assert.equal(v.stdout.trim(), pkg.version);
+});
