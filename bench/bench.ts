@@ -42,7 +42,9 @@ function cli(args: string[], env: Record<string, string | undefined>): string {
 }
 
 try {
-  execFileSync(join(root, 'install.sh'), ['--skip-build', '--prefix', join(CLI, '../..')], { stdio: 'ignore' });
+  execFileSync(join(root, 'install.sh'), ['--skip-build', '--prefix', join(CLI, '../..')], {
+    stdio: 'ignore',
+  });
   const env = { ...base, ...keys };
   cli(['daemon', 'start'], env);
   cli(tokenArgs, { ...env, EKS_TOKEN_DAEMON: 'on' });

@@ -52,14 +52,7 @@ export async function loadDaemon(
       while (Date.now() < end) latencies.push(await exchange(socketPath, line));
     }),
   );
-  const seconds = (Date.now() - started) / 1000;
-  return {
-    clients,
-    requests: latencies.length,
-    perSecond: latencies.length / seconds,
-    p50Ms: percentile(latencies, 50),
-    p99Ms: percentile(latencies, 99),
-  };
+  return summarize(clients, latencies, (Date.now() - started) / 1000);
 }
 
 /**
@@ -89,7 +82,10 @@ export async function paceDaemon(
       }
     }),
   );
-  const seconds = (performance.now() - started) / 1000;
+  return summarize(clients, latencies, (performance.now() - started) / 1000);
+}
+
+function summarize(clients: number, latencies: number[], seconds: number): LoadResult {
   return {
     clients,
     requests: latencies.length,

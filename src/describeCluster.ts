@@ -3,7 +3,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { request } from 'undici';
 import { EksTokenError, oneLine } from './EksTokenError.js';
 import type { AwsCredentials } from './presignToken.js';
-import { findPartition } from './resolveStsEndpoint.js';
+import { requirePartition } from './resolveStsEndpoint.js';
 
 /** What kubeconfig needs from EKS DescribeCluster. */
 export interface DescribedCluster {
@@ -27,14 +27,7 @@ export interface DescribeClusterInput {
 export function eksEndpoint(region: string, env: Record<string, string | undefined>): URL {
   const override = env.AWS_ENDPOINT_URL_EKS || env.AWS_ENDPOINT_URL;
   if (override) return new URL(override);
-  const partition = findPartition(region);
-  if (!partition) {
-    throw new EksTokenError(
-      'E_BAD_REGION',
-      `region "${region}" is not an AWS region`,
-      'pass --region with a region such as eu-west-1',
-    );
-  }
+  const partition = requirePartition(region);
   return new URL(`https://eks.${region}.${partition.dnsSuffix}`);
 }
 

@@ -64,8 +64,8 @@ export function findPartition(region: string): Partition | undefined {
   return PARTITIONS.find((p) => p.regionPattern.test(region));
 }
 
-/** Resolves the STS host the token is presigned for, refusing hosts EKS would reject. */
-export function resolveStsEndpoint(region: string, options: EndpointOptions = {}): StsEndpoint {
+/** The partition of a region, or an E_BAD_REGION error naming it. */
+export function requirePartition(region: string): Partition {
   const partition = findPartition(region);
   if (!partition) {
     throw new EksTokenError(
@@ -74,6 +74,12 @@ export function resolveStsEndpoint(region: string, options: EndpointOptions = {}
       'pass --region with a region such as eu-west-1 (or set AWS_REGION)',
     );
   }
+  return partition;
+}
+
+/** Resolves the STS host the token is presigned for, refusing hosts EKS would reject. */
+export function resolveStsEndpoint(region: string, options: EndpointOptions = {}): StsEndpoint {
+  const partition = requirePartition(region);
   if (options.useFips && options.useDualStack) {
     throw new EksTokenError(
       'E_UNSUPPORTED_ENDPOINT',
