@@ -27,6 +27,8 @@ export async function run(argv: string[], deps: PluginDeps): Promise<number> {
       case '--help':
       case '-h':
       case 'help':
+        // The daemon keeps its help next to its flags.
+        if (args[0] === 'daemon') return await run(['daemon', '--help'], deps);
         return print(deps, HELP[args[0] ?? 'main'] ?? HELP.main);
       default: {
         // Commands off the kubectl path live in their own lazily loaded modules.
