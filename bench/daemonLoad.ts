@@ -11,6 +11,9 @@ export interface LoadResult {
   perSecond: number;
   p50Ms: number;
   p99Ms: number;
+  /** Open loop only: from connecting to the answer, leaving out the load generator's own lateness. */
+  serviceP50Ms?: number;
+  serviceP99Ms?: number;
 }
 
 /** One plugin-style exchange: connect, send a line, read a line, close. Returns ms. */
@@ -70,6 +73,7 @@ export async function paceDaemon(
   const line = tokenRequestLine(request, env);
   await exchange(socketPath, line);
   const latencies: number[] = [];
+  const service: number[] = [];
   const interval = (1000 * clients) / ratePerSecond;
   const started = performance.now();
   await Promise.all(
@@ -77,12 +81,13 @@ export async function paceDaemon(
       for (let due = started + (c * interval) / clients; due < started + durationMs; due += interval) {
         const wait = due - performance.now();
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-        await exchange(socketPath, line);
+        service.push(await exchange(socketPath, line));
         latencies.push(performance.now() - due);
       }
     }),
   );
-  return summarize(clients, latencies, (performance.now() - started) / 1000);
+  const result = summarize(clients, latencies, (performance.now() - started) / 1000);
+  return { ...result, serviceP50Ms: percentile(service, 50), serviceP99Ms: percentile(service, 99) };
 }
 
 function summarize(clients: number, latencies: number[], seconds: number): LoadResult {

@@ -1,12 +1,14 @@
 import { lstatSync, unlinkSync } from 'node:fs';
 import type { Socket } from 'node:net';
-import { prepareRequest } from './cacheKey.js';
+import { type PreparedRequest, prepareRequest } from './cacheKey.js';
 import { failure, LineServer, sendLine } from './lineServer.js';
 import { parseDaemonRequest } from './parseRequest.js';
 import { type DaemonRequest, PENDING_LINE, PROTOCOL_VERSION } from './protocol.js';
 import type { TokenService } from './tokenService.js';
 
 const MAINTAIN_EVERY_MS = 20_000;
+// Shells repeat the same request line; this many are remembered already parsed and keyed.
+const PREPARED_LINES = 256;
 
 /** What the daemon needs. */
 export interface TokenDaemonOptions {
@@ -30,6 +32,7 @@ export class TokenDaemon {
   private lastRequestAt: number;
   private socketIno: number | undefined;
   private stopped = false;
+  private readonly preparedLines = new Map<string, PreparedRequest>();
 
   constructor(private readonly options: TokenDaemonOptions) {
     this.done = new Promise((resolve) => {
@@ -74,6 +77,10 @@ export class TokenDaemon {
   }
 
   private async answer(socket: Socket, line: string): Promise<void> {
+    // A line seen before needs no parsing, validation or hashing again (a third of a hit's CPU);
+    // only the AWS files' version is read afresh, so edits to them still count.
+    const known = this.preparedLines.get(line);
+    if (known) return this.serveToken(socket, { ...known, stamp: known.stampNow() });
     let request: DaemonRequest;
     try {
       request = parseDaemonRequest(line);
@@ -88,14 +95,30 @@ export class TokenDaemon {
       case 'status':
         return sendLine(socket, { v, ok: true, status: this.status() });
       case 'flush':
+        this.preparedLines.clear();
         return sendLine(socket, { v, ok: true, flushed: service.flush() });
       case 'stop':
         sendLine(socket, { v, ok: true, pid: process.pid });
         return this.stop('stop requested');
     }
-    this.lastRequestAt = this.options.now();
+    let prepared: PreparedRequest;
     try {
-      const prepared = prepareRequest(request.request, request.env);
+      prepared = prepareRequest(request.request, request.env);
+    } catch (error) {
+      return sendLine(socket, failure(error));
+    }
+    this.preparedLines.set(line, prepared);
+    if (this.preparedLines.size > PREPARED_LINES) {
+      const oldest = this.preparedLines.keys().next();
+      if (!oldest.done) this.preparedLines.delete(oldest.value);
+    }
+    return this.serveToken(socket, prepared);
+  }
+
+  private async serveToken(socket: Socket, prepared: PreparedRequest): Promise<void> {
+    this.lastRequestAt = this.options.now();
+    const service = this.options.service;
+    try {
       const hit = service.lookup(prepared);
       if (hit) return sendLine(socket, hit);
       // A miss may take seconds (a credential fetch): say so, and the client waits longer.
