@@ -6,6 +6,7 @@ import { sendControl } from '../../daemon/daemonControl.js';
 import { DaemonHarness, KEYS, tokenOf, waitFor } from '../helpers/daemonHarness.js';
 
 const RECORDER = fileURLToPath(new URL('../helpers/moduleRecorder.js', import.meta.url));
+const CJS_RECORDER = fileURLToPath(new URL('../helpers/cjsModuleRecorder.cjs', import.meta.url));
 const DIST = fileURLToPath(new URL('../../', import.meta.url));
 const BUNDLE = fileURLToPath(new URL('../../bundle/cli.cjs', import.meta.url));
 const ARGS = ['token', '-i', 'eks-a', '--region', 'eu-west-1', '--debug'];
@@ -45,14 +46,30 @@ test('a cache hit through the daemon loads only Node built-ins and our own small
     `hot path modules: ${[...new Set(ours.map((u) => u.slice(`file://${DIST}`.length)))].join(' ')}`,
   );
   t.diagnostic(`built-ins: ${loaded.filter((u) => u.startsWith('node:')).join(' ')}`);
-  // The bundle inlines packages into chunks: the hit must load only the small entry chunks.
+  // The bundle is CommonJS: its parts load with require(), recorded by a -r preload at exit.
   if (existsSync(BUNDLE)) {
-    const bundled = await recorded(ARGS, env, BUNDLE);
-    assert.match(bundled.r.stderr, /token from the daemon \(cached\)/);
-    const files = bundled.loaded.filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u));
-    const bytes = files.reduce((sum, file) => sum + statSync(file).size, 0);
+    const requiredBy = async (args: string[]) => {
+      let files = '';
+      const run = await h.run(args, env, {
+        script: BUNDLE,
+        nodeArgs: ['-r', CJS_RECORDER],
+        fd3: (text) => (files += text),
+      });
+      assert.equal(run.code, 0, run.stderr);
+      return { run, files: files.split('\n').filter(Boolean) };
+    };
+    const hot = await requiredBy(ARGS);
+    assert.match(hot.run.stderr, /token from the daemon \(cached\)/);
+    assert.deepEqual(hot.files, [BUNDLE]);
+    const bytes = statSync(BUNDLE).size;
     assert.ok(bytes < 64 * 1024, `the bundled hot path loads ${bytes} bytes`);
-    t.diagnostic(`bundled hot path: ${files.length} files, ${bytes} bytes`);
+    t.diagnostic(`bundled hot path: ${hot.files.length} file, ${bytes} bytes`);
+    // The same recorder sees the lazily required parts when the token is made in-process.
+    const cold = await requiredBy([...ARGS, '--daemon', 'off']);
+    assert.ok(
+      cold.files.some((f) => f.endsWith('/mintToken.cjs')),
+      cold.files.join(' '),
+    );
   }
   // The recorder does see packages when they load: the in-process path pulls in the AWS SDK.
   const cold = await recorded([...ARGS, '--daemon', 'off'], env);
