@@ -27,7 +27,8 @@ export interface TokenCommand {
   daemon: DaemonMode;
 }
 
-const TOKEN_OPTIONS = {
+/** The flags of `token` and `get-token` (node:util parseArgs options). */
+export const TOKEN_OPTIONS = {
   'cluster-id': { type: 'string', short: 'i' },
   'cluster-name': { type: 'string' },
   role: { type: 'string', short: 'r' },
@@ -50,7 +51,12 @@ type Env = Record<string, string | undefined>;
 
 /** Parses the flags of `token` (aws-iam-authenticator style) and `get-token` (aws eks style). */
 export function parseTokenCommand(args: string[], env: Env, style: 'token' | 'get-token'): TokenCommand {
-  const { values } = parseFlags(args, TOKEN_OPTIONS, style);
+  // kubectl runs this on every call: well-formed flags skip loading parseArgs (~2 ms); anything
+  // else, including every mistake, gets parseArgs's full rules and its error messages.
+  const values = (scanSimpleFlags(args, TOKEN_OPTIONS) ??
+    parseFlags(args, TOKEN_OPTIONS, style).values) as ReturnType<
+    typeof parseFlags<typeof TOKEN_OPTIONS>
+  >['values'];
   const clusterFlag = style === 'get-token' ? '--cluster-name' : '-i/--cluster-id';
   const clusterId =
     values['cluster-id'] ??
@@ -124,4 +130,43 @@ export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(
       `see eks-token ${command} --help`,
     );
   }
+}
+
+type FlagValues = Record<string, string | boolean | string[]>;
+
+/**
+ * Reads `--name value`, `--name=value`, `-x value` and boolean flags exactly as parseArgs would,
+ * or returns undefined for anything else (unknown or ambiguous flags, `--`, grouped short flags);
+ * a property test keeps it equal to parseArgs wherever it answers.
+ */
+export function scanSimpleFlags(
+  args: string[],
+  options: NonNullable<ParseArgsConfig['options']>,
+): FlagValues | undefined {
+  const values: FlagValues = {};
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? '';
+    let name: string | undefined;
+    let inline: string | undefined;
+    if (arg.startsWith('--')) {
+      const eq = arg.indexOf('=');
+      name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
+      if (eq >= 0) inline = arg.slice(eq + 1);
+    } else if (/^-[A-Za-z]$/.test(arg)) {
+      name = Object.keys(options).find((key) => options[key]?.short === arg[1]);
+    }
+    const option = name ? options[name] : undefined;
+    if (!name || !option || !Object.hasOwn(options, name)) return undefined;
+    if (option.type === 'boolean') {
+      if (inline !== undefined) return undefined;
+      values[name] = true;
+      continue;
+    }
+    const value = inline ?? args[++i];
+    // parseArgs calls a separate value that starts with '-' ambiguous; let it say so.
+    if (value === undefined || (inline === undefined && value.startsWith('-'))) return undefined;
+    if (option.multiple) values[name] = [...((values[name] as string[] | undefined) ?? []), value];
+    else values[name] = value;
+  }
+  return values;
 }
