@@ -70,6 +70,10 @@ Flags:
       --role ARN              the user assumes this role for tokens (also --role-arn)
       --region REGION         written into the user (else AWS_REGION, AWS_DEFAULT_REGION, the profile)
       --profile PROFILE       AWS profile for DescribeCluster and, as AWS_PROFILE, for the user
+      --daemon on|auto        the user asks the local token service first (off: not written)
+      --dns-server HOST[:PORT]  the user resolves a TXT cluster id at this DNS server (repeatable)
+      --exec-api-version v1|v1beta1  exec API of the user (default v1beta1; v1 adds
+                              interactiveMode: IfAvailable so MFA can prompt)
       --dry-run               print the new kubeconfig instead of writing it
   -h, --help                  this help`,
   whoami: `Usage: eks-token whoami [-i CLUSTER] [flags] [--json]

@@ -4,7 +4,7 @@ import { EksTokenError } from '../src/EksTokenError.js';
 import { parseFlags } from '../src/parseCommandLine.js';
 import { isDnsClusterId, isValidClusterName } from '../src/resolveClusterName.js';
 import { resolveProfileName, resolveProfileSettings } from '../src/resolveRegion.js';
-import { findPartition } from '../src/resolveStsEndpoint.js';
+import { requirePartition } from '../src/resolveStsEndpoint.js';
 import type { KubeconfigCluster } from '../src/updateKubeconfig.js';
 
 const OPTIONS = {
@@ -20,6 +20,9 @@ const OPTIONS = {
   region: { type: 'string' },
   profile: { type: 'string' },
   describe: { type: 'string' },
+  daemon: { type: 'string' },
+  'dns-server': { type: 'string', multiple: true },
+  'exec-api-version': { type: 'string' },
   'dry-run': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -38,6 +41,9 @@ export interface KubeconfigPlan {
   describe?: string;
   roleArn?: string;
   profile?: string;
+  daemon?: 'on' | 'auto';
+  dnsServers?: string[];
+  execApiVersion?: 'v1' | 'v1beta1';
   dryRun: boolean;
 }
 
@@ -87,7 +93,33 @@ export async function parseKubeconfigFlags(
     ...(values.describe ? { describe: values.describe } : {}),
     ...(roleArn ? { roleArn } : {}),
     ...(values.profile ? { profile: values.profile } : {}),
+    ...execOptions(values),
     dryRun: values['dry-run'] === true,
+  };
+}
+
+// How the written user runs eks-token: daemon mode, DNS servers, exec API version.
+function execOptions(values: Values): Pick<KubeconfigPlan, 'daemon' | 'dnsServers' | 'execApiVersion'> {
+  const daemon = values.daemon;
+  if (daemon !== undefined && daemon !== 'off' && daemon !== 'on' && daemon !== 'auto') {
+    throw new EksTokenError(
+      'E_USAGE',
+      `kubeconfig: --daemon ${daemon} is not a mode`,
+      'use --daemon off, on or auto',
+    );
+  }
+  const version = values['exec-api-version'];
+  if (version !== undefined && version !== 'v1' && version !== 'v1beta1') {
+    throw new EksTokenError(
+      'E_USAGE',
+      `kubeconfig: --exec-api-version ${version} is not one kubectl speaks`,
+      'use v1 or v1beta1',
+    );
+  }
+  return {
+    ...(daemon === 'on' || daemon === 'auto' ? { daemon } : {}),
+    ...(values['dns-server']?.length ? { dnsServers: values['dns-server'] } : {}),
+    ...(version ? { execApiVersion: version } : {}),
   };
 }
 
@@ -109,13 +141,7 @@ async function resolveRegion(values: Values, env: Record<string, string | undefi
       'pass --region REGION',
     );
   }
-  if (!findPartition(settings.region)) {
-    throw new EksTokenError(
-      'E_BAD_REGION',
-      `region "${settings.region}" is not an AWS region`,
-      'pass --region with a region such as eu-west-1',
-    );
-  }
+  requirePartition(settings.region);
   return settings.region;
 }
 

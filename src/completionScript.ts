@@ -14,7 +14,7 @@ export const COMPLETION: Record<string, { flags: string[]; words?: string[] }> =
   kubeconfig: {
     flags: words(
       '--kubeconfig --name --alias --server --certificate-authority-data --insecure-skip-tls-verify -i --cluster-id ' +
-        '--role --role-arn --region --profile --describe --dry-run -h --help',
+        '--role --role-arn --region --profile --describe --daemon --dns-server --exec-api-version --dry-run -h --help',
     ),
   },
   whoami: { flags: [...TOKEN_FLAGS, '--json'] },
@@ -33,6 +33,7 @@ const VALUES: Record<string, string> = {
     'eu-north-1 eu-south-1 ap-northeast-1 ap-northeast-2 ap-south-1 ap-southeast-1 ap-southeast-2 sa-east-1 ' +
     'me-central-1 af-south-1 cn-north-1 cn-northwest-1 us-gov-west-1 us-gov-east-1',
   '--daemon': 'off on auto',
+  '--exec-api-version': 'v1beta1 v1',
   '--txt-fallback': 'literal',
   '--output': 'json',
   '--kubeconfig': FILES,

@@ -14,6 +14,7 @@ export interface ExecUser {
   command: string;
   args: string[];
   env?: Array<{ name: string; value: string }>;
+  interactiveMode?: string;
 }
 
 /** What to add or update; without `cluster` an existing cluster entry is kept as it is. */
@@ -36,18 +37,29 @@ export interface KubeconfigChanges {
   previousContext?: string;
 }
 
-/** The exec user of an eks-token entry: `eks-token token -i ID --region R [--role ARN]`, profile in env. */
+/** The exec user of an eks-token entry: `eks-token token -i ID --region R [--role ARN] ...`, profile in env. */
 export function execUser(opts: {
   clusterId: string;
   region: string;
   roleArn?: string;
   profile?: string;
+  daemon?: 'on' | 'auto';
+  dnsServers?: string[];
+  execApiVersion?: 'v1' | 'v1beta1';
 }): ExecUser {
   const args = ['token', '-i', opts.clusterId, '--region', opts.region];
   if (opts.roleArn) args.push('--role', opts.roleArn);
+  for (const server of opts.dnsServers ?? []) args.push('--dns-server', server);
+  if (opts.daemon) args.push('--daemon', opts.daemon);
   // Key order as kubectl writes it (alphabetical), so a later kubectl rewrite changes nothing.
-  const user: ExecUser = { apiVersion: 'client.authentication.k8s.io/v1beta1', args, command: 'eks-token' };
+  const user: ExecUser = {
+    apiVersion: `client.authentication.k8s.io/${opts.execApiVersion ?? 'v1beta1'}`,
+    args,
+    command: 'eks-token',
+  };
   if (opts.profile) user.env = [{ name: 'AWS_PROFILE', value: opts.profile }];
+  // v1 requires interactiveMode; IfAvailable lets a profile that needs MFA prompt in a terminal.
+  if (opts.execApiVersion === 'v1') user.interactiveMode = 'IfAvailable';
   return user;
 }
 

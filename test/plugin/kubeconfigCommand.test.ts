@@ -153,6 +153,45 @@ describe('eks-token kubeconfig', { skip: hasKubectl ? false : 'kubectl not insta
     assert.equal(whoamiUser(who.stdout).username, 'alice');
   });
 
+  it('--exec-api-version v1, --daemon on and --dns-server go into the user, and kubectl runs it', async () => {
+    const file = join(dir, 'v1-daemon.yaml');
+    const aws = { AWS_ACCESS_KEY_ID: user.accessKeyId, AWS_SECRET_ACCESS_KEY: user.secretAccessKey };
+    const args = ['kubeconfig', '--kubeconfig', file, '--describe', 'prod-blue', '--region', 'eu-west-1'];
+    const extra = ['--exec-api-version', 'v1', '--daemon', 'on', '--dns-server', '127.0.0.1:53'];
+    const r = await runCli([...args, ...extra], env({ ...aws, AWS_ENDPOINT_URL_EKS: control.url }));
+    assert.equal(r.code, 0, r.stderr);
+    const exec = (await view(file)).users[0].user.exec;
+    assert.equal(exec.apiVersion, 'client.authentication.k8s.io/v1');
+    assert.equal(exec.interactiveMode, 'IfAvailable');
+    assert.deepEqual(exec.args, [
+      'token',
+      '-i',
+      'prod-blue',
+      '--region',
+      'eu-west-1',
+      '--dns-server',
+      '127.0.0.1:53',
+      '--daemon',
+      'on',
+    ]);
+    // No daemon runs: `on` falls back to minting in-process.
+    const socketDir = join(dir, 'v1-sock');
+    const who = await kubectl(
+      ['auth', 'whoami', '-o', 'json'],
+      env({
+        ...aws,
+        KUBECONFIG: file,
+        AWS_ENDPOINT_URL_STS: sts.url,
+        EKS_TOKEN_SOCKET: join(socketDir, 'daemon.sock'),
+      }),
+    );
+    assert.equal(who.code, 0, who.stderr);
+    assert.equal(whoamiUser(who.stdout).username, 'alice');
+    const bad = await runCli([...args, '--exec-api-version', 'v2'], env(aws));
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /^eks-token: kubeconfig: --exec-api-version v2/);
+  });
+
   it('--describe of an unknown cluster, and bad flags, fail with one line and leave the file alone', async () => {
     const file = join(dir, 'untouched.yaml');
     await writeFile(file, 'apiVersion: v1\n');
