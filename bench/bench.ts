@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startStsTestServer } from '../test/helpers/stsTestServer.js';
 import { burst } from './concurrency.js';
-import { buildSocketLoad, loadDaemon, rssWithKeys } from './daemonLoad.js';
+import { buildSocketLoad, loadDaemon, medianLoad, rssWithKeys } from './daemonLoad.js';
 import { startupChartSvg, table } from './report.js';
 import { type StartupCase, timeStartup } from './startup.js';
 
@@ -106,8 +106,18 @@ try {
   const generator = buildSocketLoad(root, dir);
   const hit = { clusterId: 'eks-bench', region: 'eu-west-1' };
   const closed = [1, 16, 64, 256].map((clients) =>
-    loadDaemon(generator, base.EKS_TOKEN_SOCKET, hit, env, { clients, ratePerSecond: 0, durationMs: 2000 }),
+    medianLoad(
+      () =>
+        loadDaemon(generator, base.EKS_TOKEN_SOCKET, hit, env, {
+          clients,
+          ratePerSecond: 0,
+          durationMs: 2000,
+        }),
+      3,
+      false,
+    ),
   );
+  say('Each row is the middle of 3 runs.\n');
   say('Closed loop: each client sends its next request as soon as it has its answer (the most it can do).\n');
   say(
     table(
@@ -123,7 +133,16 @@ try {
   );
   say('\nOpen loop: 64 clients sending a fixed total rate, latency timed from when each request was due.\n');
   const open = [1000, 5000].map((ratePerSecond) =>
-    loadDaemon(generator, base.EKS_TOKEN_SOCKET, hit, env, { clients: 64, ratePerSecond, durationMs: 3000 }),
+    medianLoad(
+      () =>
+        loadDaemon(generator, base.EKS_TOKEN_SOCKET, hit, env, {
+          clients: 64,
+          ratePerSecond,
+          durationMs: 3000,
+        }),
+      3,
+      true,
+    ),
   );
   say(
     table(
