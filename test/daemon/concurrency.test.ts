@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { sendControl } from '../../daemon/daemonControl.js';
 import { fetchTokenIdentity } from '../../src/fetchCallerIdentity.js';
-import { DaemonHarness, tokenOf } from '../helpers/daemonHarness.js';
+import { DaemonHarness, issuedSecrets, tokenOf } from '../helpers/daemonHarness.js';
 import { type StsTestServer, startStsTestServer } from '../helpers/stsTestServer.js';
 
 const ACCOUNT = '444455556666';
@@ -31,10 +31,7 @@ before(async () => {
 });
 
 after(async () => {
-  for (const call of sts.calls) {
-    const issued = call.issuedAccessKeyId ? sts.identity(call.issuedAccessKeyId) : undefined;
-    if (issued) secrets.push(issued.secretAccessKey, issued.sessionToken ?? '');
-  }
+  secrets.push(...issuedSecrets(sts));
   await sts.close();
   await h.cleanup(secrets);
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { fetchTokenIdentity } from '../../src/fetchCallerIdentity.js';
-import { DaemonHarness, KEYS, tokenOf, urlOf } from '../helpers/daemonHarness.js';
+import { DaemonHarness, issuedSecrets, KEYS, tokenOf, urlOf } from '../helpers/daemonHarness.js';
 import { type StsTestServer, startStsTestServer } from '../helpers/stsTestServer.js';
 
 const ACCOUNT = '111122223333';
@@ -41,10 +41,7 @@ before(async () => {
 });
 
 after(async () => {
-  for (const call of sts.calls) {
-    const issued = call.issuedAccessKeyId ? sts.identity(call.issuedAccessKeyId) : undefined;
-    if (issued) secrets.push(issued.secretAccessKey, issued.sessionToken ?? '');
-  }
+  secrets.push(...issuedSecrets(sts));
   await sts.close();
   await h.cleanup(secrets);
 });

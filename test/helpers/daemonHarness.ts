@@ -246,3 +246,14 @@ export function tokenOf(stdout: string): string {
 export function urlOf(token: string): URL {
   return new URL(Buffer.from(token.slice('k8s-aws-v1.'.length), 'base64url').toString());
 }
+
+/** Secrets the test STS issued (AssumeRole results), for the harness's scan of files and outputs. */
+export function issuedSecrets(sts: {
+  calls: Array<{ issuedAccessKeyId?: string }>;
+  identity(accessKeyId: string): { secretAccessKey: string; sessionToken?: string } | undefined;
+}): string[] {
+  return sts.calls.flatMap((call) => {
+    const issued = call.issuedAccessKeyId ? sts.identity(call.issuedAccessKeyId) : undefined;
+    return issued ? [issued.secretAccessKey, issued.sessionToken ?? ''] : [];
+  });
+}

@@ -11,16 +11,7 @@ import {
   parseResolvConf,
   readResolvConf,
 } from '../../src/readResolvConf.js';
-
-const codeOf = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (error) {
-    assert.ok(error instanceof EksTokenError);
-    return error.code;
-  }
-  assert.fail('expected an error');
-};
+import { errorCodeOf } from '../helpers/errorCode.js';
 
 describe('parseResolvConf', () => {
   test('reads nameservers (IPv4, IPv6, scoped IPv6) and the timeout/attempts options', () => {
@@ -135,7 +126,7 @@ describe('parseDnsServer', () => {
       '\u001b[31m1.2.3.4',
     ]) {
       assert.equal(
-        codeOf(() => parseDnsServer(junk)),
+        errorCodeOf(() => parseDnsServer(junk)),
         'E_BAD_DNS_SERVER',
         JSON.stringify(junk),
       );

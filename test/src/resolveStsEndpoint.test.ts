@@ -3,16 +3,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { EksTokenError } from '../../src/EksTokenError.js';
 import { isAllowedStsHost, PARTITIONS, resolveStsEndpoint } from '../../src/resolveStsEndpoint.js';
-
-const code = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (error) {
-    assert.ok(error instanceof EksTokenError);
-    return error.code;
-  }
-  assert.fail('expected an error');
-};
+import { errorCodeOf } from '../helpers/errorCode.js';
 
 test('regional hosts per partition', () => {
   const expected: Record<string, string> = {
@@ -61,15 +52,15 @@ test('FIPS and dual-stack only where EKS accepts the host', () => {
     'sts.cn-north-1.api.amazonwebservices.com.cn',
   );
   assert.equal(
-    code(() => resolveStsEndpoint('eu-west-1', { useFips: true })),
+    errorCodeOf(() => resolveStsEndpoint('eu-west-1', { useFips: true })),
     'E_UNSUPPORTED_ENDPOINT',
   );
   assert.equal(
-    code(() => resolveStsEndpoint('us-iso-east-1', { useDualStack: true })),
+    errorCodeOf(() => resolveStsEndpoint('us-iso-east-1', { useDualStack: true })),
     'E_UNSUPPORTED_ENDPOINT',
   );
   assert.equal(
-    code(() => resolveStsEndpoint('us-east-1', { useDualStack: true, useFips: true })),
+    errorCodeOf(() => resolveStsEndpoint('us-east-1', { useDualStack: true, useFips: true })),
     'E_UNSUPPORTED_ENDPOINT',
   );
 });
@@ -77,7 +68,7 @@ test('FIPS and dual-stack only where EKS accepts the host', () => {
 test('unknown regions are refused', () => {
   for (const region of ['mars-1', 'eu-west', 'EU-WEST-1', '', 'eu-west-1.evil.com', 'us-east-1/x']) {
     assert.equal(
-      code(() => resolveStsEndpoint(region)),
+      errorCodeOf(() => resolveStsEndpoint(region)),
       'E_BAD_REGION',
       region,
     );
