@@ -37,33 +37,35 @@ export async function fetchTokenIdentity(
           },
         })
       : undefined;
-  let response: Awaited<ReturnType<typeof request>>;
+  let statusCode: number;
+  let body: string;
   try {
-    response = await request(target, {
+    const response = await request(target, {
       ...(dispatcher ? { dispatcher } : {}),
       method: 'GET',
       headers: { host: url.host, 'x-k8s-aws-id': clusterName, accept: 'application/json' },
       headersTimeout: 10_000,
       bodyTimeout: 10_000,
     });
+    statusCode = response.statusCode;
+    body = await response.body.text();
   } catch (error) {
     throw new EksTokenError(
       'E_HTTP',
       `could not reach STS at ${target.host}: ${(error as Error).message}`,
       'check the network and AWS_ENDPOINT_URL_STS',
-      {
-        cause: error,
-      },
+      { cause: error },
     );
+  } finally {
+    // Failed or not, the redirect's own agent must not keep the process alive.
+    await dispatcher?.close();
   }
-  const body = await response.body.text();
-  await dispatcher?.close();
-  if (response.statusCode !== 200) {
+  if (statusCode !== 200) {
     const code =
       /<Code>([^<]+)<\/Code>/.exec(body)?.[1] ?? /"Code"\s*:\s*"([^"]+)"/.exec(body)?.[1] ?? 'error';
     throw new EksTokenError(
       'E_HTTP',
-      `STS GetCallerIdentity at ${url.host} answered ${response.statusCode} ${code}`,
+      `STS GetCallerIdentity at ${url.host} answered ${statusCode} ${code}`,
       'check the credentials and the clock (tokens are valid 15 minutes)',
     );
   }

@@ -13,8 +13,6 @@ export interface MintDeps {
   log: (line: string) => void;
   debug: boolean;
   mfaCodeProvider: (serial: string) => Promise<string>;
-  /** Injected for the daemon, which caches credentials per source. */
-  credentialsFor?: (request: ResolvedRequest) => Promise<AwsCredentials>;
 }
 
 /** A token request after DNS, profile and region resolution. */
@@ -74,7 +72,7 @@ export async function resolveRequest(request: TokenRequest, deps: MintDeps): Pro
 /** Mints a token in this process: resolve, fetch credentials, presign. */
 export async function mintToken(request: TokenRequest, deps: MintDeps): Promise<MintedToken> {
   const resolved = await resolveRequest(request, deps);
-  const credentials = await (deps.credentialsFor ?? ((r) => credentialsForRequest(r, deps)))(resolved);
+  const credentials = await credentialsForRequest(resolved, deps);
   return signResolved(resolved, credentials, deps.now());
 }
 
