@@ -17,6 +17,10 @@ describe('real kubectl authenticates with eks-token tokens', {
   let eks: EksApiTestServer;
   let dir: string;
   let clock = Date.now;
+  const keysOf = (user: { accessKeyId: string; secretAccessKey: string }) => ({
+    AWS_ACCESS_KEY_ID: user.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: user.secretAccessKey,
+  });
   const env = (extra: Record<string, string>) =>
     isolatedEnv({ HOME: dir, AWS_ENDPOINT_URL_STS: sts.url, ...extra });
 
@@ -41,14 +45,7 @@ describe('real kubectl authenticates with eks-token tokens', {
         apiVersion,
         args: ['token', '-i', 'eks-green', '--region', 'eu-west-1'],
       });
-      const r = await kubectl(
-        ['auth', 'whoami', '-o', 'json'],
-        env({
-          KUBECONFIG: kc,
-          AWS_ACCESS_KEY_ID: user.accessKeyId,
-          AWS_SECRET_ACCESS_KEY: user.secretAccessKey,
-        }),
-      );
+      const r = await kubectl(['auth', 'whoami', '-o', 'json'], env({ KUBECONFIG: kc, ...keysOf(user) }));
       assert.equal(r.code, 0, r.stderr);
       const info = whoamiUser(r.stdout);
       assert.equal(info.username, `alice-${apiVersion}`);
@@ -58,11 +55,7 @@ describe('real kubectl authenticates with eks-token tokens', {
       );
       const raw = await kubectl(
         ['get', '--raw', '/apis/example/v1'],
-        env({
-          KUBECONFIG: kc,
-          AWS_ACCESS_KEY_ID: user.accessKeyId,
-          AWS_SECRET_ACCESS_KEY: user.secretAccessKey,
-        }),
+        env({ KUBECONFIG: kc, ...keysOf(user) }),
       );
       assert.equal(JSON.parse(raw.stdout).path, '/apis/example/v1', raw.stderr);
     });
@@ -117,14 +110,7 @@ describe('real kubectl authenticates with eks-token tokens', {
         'eu-west-1',
       ],
     });
-    const r = await kubectl(
-      ['auth', 'whoami', '-o', 'json'],
-      env({
-        KUBECONFIG: kc,
-        AWS_ACCESS_KEY_ID: user.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: user.secretAccessKey,
-      }),
-    );
+    const r = await kubectl(['auth', 'whoami', '-o', 'json'], env({ KUBECONFIG: kc, ...keysOf(user) }));
     assert.equal(r.code, 0, r.stderr);
     assert.equal(whoamiUser(r.stdout).username, 'deployer:carol-session');
     assert.ok(
@@ -140,7 +126,7 @@ describe('real kubectl authenticates with eks-token tokens', {
     sts.addRole({ roleArn, trustedPrincipals: [`arn:aws:iam::${ACCOUNT}:user/nobody`] });
     const r = await runCli(
       ['token', '-i', 'eks-green', '-r', roleArn, '--region', 'eu-west-1'],
-      env({ AWS_ACCESS_KEY_ID: user.accessKeyId, AWS_SECRET_ACCESS_KEY: user.secretAccessKey }),
+      env(keysOf(user)),
     );
     assert.equal(r.code, 1);
     assert.equal(r.stderr.trimEnd().split('\n').length, 1, r.stderr);
@@ -185,7 +171,7 @@ describe('real kubectl authenticates with eks-token tokens', {
     before(async () => {
       const user = sts.addUser(ACCOUNT, 'dave');
       eks.mapUsers.push({ userarn: user.arn, username: 'dave', groups: [] });
-      userEnv = { AWS_ACCESS_KEY_ID: user.accessKeyId, AWS_SECRET_ACCESS_KEY: user.secretAccessKey };
+      userEnv = keysOf(user);
     });
     const withToken = async (t: string) =>
       kubectl(
