@@ -104,6 +104,9 @@ export function checkEksToken(token: string, nowMs: number): ParsedEksToken | Ek
   const m = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)([^?#]*)(?:\?([^#]*))?(?:#.*)?$/.exec(url);
   if (!m) return reject('bad-url', 'URL cannot be parsed');
   const [, scheme, host, rawPath, rawQuery = ''] = m as unknown as [string, string, string, string, string?];
+  // Go's url.Parse refuses an authority with a bad percent escape or a port that is not digits.
+  if (/%(?![0-9A-Fa-f]{2})/.test(host) || /:(?!\d*$)[^\]]*$/.test(host.replace(/^\[[^\]]*\]/, '')))
+    return reject('bad-url', 'invalid host or port in URL');
   if (scheme.toLowerCase() !== 'https')
     return reject('bad-scheme', `unexpected scheme "${scheme}" in pre-signed URL`);
   if (!isAllowedStsHost(host)) return reject('bad-host', `unexpected hostname "${host}" in pre-signed URL`);
