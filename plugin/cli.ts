@@ -1,3 +1,4 @@
+import { fdSink } from './fdSink.js';
 import { run } from './main.js';
 
 // kubectl shows the plugin's stderr to the user on every call; the AWS SDK's notice about its own
@@ -9,8 +10,10 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 void run(process.argv.slice(2), {
   env: process.env,
   now: Date.now,
-  stdout: process.stdout,
-  stderr: process.stderr,
+  // Not process.stdout/stderr: on the pipes kubectl passes, building those streams costs more
+  // than the whole daemon round trip.
+  stdout: fdSink(1, () => process.stdout),
+  stderr: fdSink(2, () => process.stderr),
   // A getter: touching process.stdin opens a handle, which only an MFA prompt needs.
   get stdin() {
     return process.stdin;

@@ -33,7 +33,15 @@ export interface DaemonDeadlines {
 /** Defaults: short where a healthy daemon is instant, long only once it said it is working. */
 export const DEFAULT_DEADLINES: DaemonDeadlines = { connectMs: 1000, answerMs: 2000, pendingMs: 25_000 };
 
-/** Asks the daemon for a token; never throws and never leaves a handle open. */
+// Long enough that the plugin process has exited (libuv runs due timers before it checks for exit).
+const CLOSE_AFTER_MS = 1000;
+// An answer is one line of a few KB; longer ones arrive in several reads.
+const READ_BUFFER_BYTES = 16 * 1024;
+
+/**
+ * Asks the daemon for a token; never throws, and never keeps the process alive (on success the
+ * socket is unreferenced and closed a moment later, or by the process's exit, whichever comes first).
+ */
 export function askDaemon(
   request: TokenRequest,
   env: Record<string, string | undefined>,
@@ -45,9 +53,19 @@ export function askDaemon(
   if (problem === 'absent') return Promise.resolve(miss('absent', `no directory for ${path}`));
   if (problem) return Promise.resolve(miss('unsafe', `socket directory ${problem}`));
   return new Promise((resolve) => {
-    const socket = createConnection(path);
-    let buffered = '';
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
     let done = false;
+    // Read into one reused buffer (no readable-stream buffering, no string decoder) and write before
+    // the connection is up (Node queues it): on a cache hit, the stream machinery Node runs for the
+    // first time in the process is most of what the plugin costs beyond Node's own start.
+    const socket = createConnection({
+      path,
+      // Half-open: the daemon's end-of-answer must not make this side end and destroy the socket.
+      allowHalfOpen: true,
+      onread: { buffer: Buffer.allocUnsafe(READ_BUFFER_BYTES), callback: (n, buf) => take(buf, n) },
+    });
+    socket.write(tokenRequestLine(request, env));
     // A starved process (50 kubectls at once) wakes with its timer and its answer both due; timers run
     // first, so the timeout waits one more turn (setImmediate runs after pending I/O) before it counts.
     const expire = (what: string) => () => setImmediate(() => finish(miss('timeout', what)));
@@ -60,36 +78,49 @@ export function askDaemon(
       if (done) return;
       done = true;
       clearTimeout(timer);
-      socket.destroy();
+      if (outcome.ok) {
+        // Destroying a net.Socket makes Node build process.stderr (net.js compares the socket with
+        // it), a stream on kubectl's pipe. The plugin exits before this timer; a long-lived caller
+        // gets the socket closed all the same.
+        socket.unref();
+        setTimeout(() => socket.destroy(), CLOSE_AFTER_MS).unref();
+      } else socket.destroy();
       resolve(outcome);
     };
-    socket.setEncoding('utf8');
-    socket.on('connect', () => {
-      rearm(deadlines.answerMs, 'no answer');
-      socket.write(tokenRequestLine(request, env));
-    });
-    socket.on('data', (chunk: string) => {
-      buffered += chunk;
-      for (let end = buffered.indexOf('\n'); end >= 0 && !done; end = buffered.indexOf('\n')) {
-        const line = buffered.slice(0, end);
-        buffered = buffered.slice(end + 1);
-        if (line === `{"v":${PROTOCOL_VERSION},"pending":true}`) {
-          rearm(deadlines.pendingMs, 'no answer while fetching credentials');
-          continue;
-        }
-        const reply = parseTokenReply(line, now());
-        if (!reply) finish(miss('bad-reply', 'malformed answer or other protocol version'));
-        else if (!reply.ok) finish(miss('error', `${reply.error.code}: ${reply.error.message}`));
-        else finish({ ok: true, reply });
+    // Bytes until a newline, then the line as UTF-8 (a chunk may end inside a character).
+    const take = (buf: Uint8Array, n: number): boolean => {
+      let chunk = Buffer.from(buf.subarray(0, n));
+      for (let end = chunk.indexOf(10); end >= 0 && !done; end = chunk.indexOf(10)) {
+        const line = Buffer.concat([...pending, chunk.subarray(0, end)]).toString('utf8');
+        pending = [];
+        pendingBytes = 0;
+        chunk = chunk.subarray(end + 1);
+        answer(line);
       }
-      if (buffered.length > MAX_LINE_BYTES) finish(miss('bad-reply', 'answer too long'));
-    });
+      pending.push(chunk);
+      pendingBytes += chunk.length;
+      if (pendingBytes > MAX_LINE_BYTES) finish(miss('bad-reply', 'answer too long'));
+      return true;
+    };
+    const answer = (line: string) => {
+      if (line === `{"v":${PROTOCOL_VERSION},"pending":true}`) {
+        rearm(deadlines.pendingMs, 'no answer while fetching credentials');
+        return;
+      }
+      const reply = parseTokenReply(line, now());
+      if (!reply) finish(miss('bad-reply', 'malformed answer or other protocol version'));
+      else if (!reply.ok) finish(miss('error', `${reply.error.code}: ${reply.error.message}`));
+      else finish({ ok: true, reply });
+    };
+    socket.on('connect', () => rearm(deadlines.answerMs, 'no answer'));
     socket.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') finish(miss('absent', `no socket at ${path}`));
       else if (error.code === 'ECONNREFUSED') finish(miss('refused', `nothing listens on ${path}`));
       else finish(miss('error', error.code ?? error.message));
     });
-    socket.on('close', () => finish(miss('closed', 'the daemon closed the connection')));
+    const closed = () => finish(miss('closed', 'the daemon closed the connection'));
+    socket.on('end', closed);
+    socket.on('close', closed);
   });
 }
 

@@ -3,7 +3,6 @@ import { type ExecInfo, formatExecCredential, resolveExecInfo } from '../src/for
 import { parseTokenCommand, type TokenCommand } from '../src/parseCommandLine.js';
 import { askDaemon } from './daemonClient.js';
 import { type PluginDeps, readLine } from './deps.js';
-import { HELP } from './help.js';
 import { VERSION } from './version.js';
 
 /** The CLI: runs one command and returns its exit code; never exits the process itself. */
@@ -14,7 +13,7 @@ export async function run(argv: string[], deps: PluginDeps): Promise<number> {
     switch (command) {
       case 'token':
       case 'get-token':
-        if (args.includes('--help') || args.includes('-h')) return print(deps, HELP[command]);
+        if (args.includes('--help') || args.includes('-h')) return await printHelp(deps, command);
         return await runToken(parseTokenCommand(args, deps.env, command), deps);
       case 'daemon': {
         const { runDaemonCommand } = await import('../daemon/daemonCommand.js');
@@ -29,14 +28,14 @@ export async function run(argv: string[], deps: PluginDeps): Promise<number> {
       case 'help':
         // The daemon keeps its help next to its flags.
         if (args[0] === 'daemon') return await run(['daemon', '--help'], deps);
-        return print(deps, HELP[args[0] ?? 'main'] ?? HELP.main);
+        return await printHelp(deps, args[0] ?? 'main');
       default: {
         // Commands off the kubectl path live in their own lazily loaded modules.
         const { findCommand } = await import('./commands.js');
         const handler = await findCommand(command);
         if (!handler)
           throw new EksTokenError('E_USAGE', `unknown command "${command}"`, 'run eks-token --help');
-        if (args.includes('--help') || args.includes('-h')) return print(deps, HELP[command] ?? HELP.main);
+        if (args.includes('--help') || args.includes('-h')) return await printHelp(deps, command);
         return await handler(args, deps);
       }
     }
@@ -52,6 +51,12 @@ export async function run(argv: string[], deps: PluginDeps): Promise<number> {
 function print(deps: PluginDeps, text: string | undefined): number {
   deps.stdout.write(`${text ?? ''}\n`);
   return 0;
+}
+
+// Help text is a third of the entry's size and no kubectl call needs it, so it loads on demand.
+async function printHelp(deps: PluginDeps, topic: string): Promise<number> {
+  const { HELP } = await import('./help.js');
+  return print(deps, HELP[topic] ?? HELP.main);
 }
 
 async function runToken(cmd: TokenCommand, deps: PluginDeps): Promise<number> {

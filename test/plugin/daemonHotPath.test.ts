@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -60,6 +61,7 @@ test('a cache hit through the daemon loads only Node built-ins and our own small
     };
     const hot = await requiredBy(ARGS);
     assert.match(hot.run.stderr, /token from the daemon \(cached\)/);
+    // Nor does it build process.stdout/stderr (costly on kubectl's pipes): output goes by write(2).
     assert.deepEqual(hot.files, [BUNDLE]);
     const bytes = statSync(BUNDLE).size;
     assert.ok(bytes < 64 * 1024, `the bundled hot path loads ${bytes} bytes`);
@@ -70,6 +72,11 @@ test('a cache hit through the daemon loads only Node built-ins and our own small
       cold.files.some((f) => f.endsWith('/mintToken.cjs')),
       cold.files.join(' '),
     );
+    // The recorder does report a stream when one is built.
+    const control = spawnSync(process.execPath, ['-r', CJS_RECORDER, '-e', 'process.stderr'], {
+      stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
+    });
+    assert.match(String(control.output[3]), /^stream:stderr$/m);
   }
   // The recorder does see packages when they load: the in-process path pulls in the AWS SDK.
   const cold = await recorded([...ARGS, '--daemon', 'off'], env);

@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ensureSocketDir } from '../../daemon/socketPath.js';
+import { askDaemon } from '../../plugin/daemonClient.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'eks-token-client-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+const TOKEN = `k8s-aws-v1.${'A'.repeat(1500)}`;
+const REQUEST = { clusterId: 'eks-a', region: 'eu-west-1' };
+
+/** A fake daemon on a fresh socket: `answer` gets each connection once its request line is in. */
+async function fakeDaemon(answer: (socket: Socket, request: string) => void) {
+  const path = join(dir, `d${Math.random().toString(36).slice(2)}`, 'daemon.sock');
+  ensureSocketDir(path);
+  const closedAt: number[] = [];
+  const server: Server = createServer({ allowHalfOpen: true }, (socket) => {
+    let text = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (d: string) => {
+      text += d;
+      if (text.endsWith('\n')) answer(socket, text);
+    });
+    socket.on('error', () => {});
+    socket.on('close', () => closedAt.push(Date.now()));
+  });
+  await new Promise<void>((resolve) => server.listen(path, resolve));
+  return { env: { EKS_TOKEN_SOCKET: path, HOME: dir }, closedAt, close: () => server.close() };
+}
+
+/** Writes `text` a few bytes at a time, with a pause between writes, so it arrives in many reads. */
+async function trickle(socket: Socket, text: string, bytesPerWrite: number) {
+  const bytes = Buffer.from(text);
+  for (let i = 0; i < bytes.length; i += bytesPerWrite) {
+    socket.write(bytes.subarray(i, i + bytesPerWrite));
+    await sleep(1);
+  }
+}
+
+test('an answer in many small reads, split inside UTF-8 characters, after a pending line', async () => {
+  const warning = 'eks-token: note: région ✓ 🚀';
+  const reply = {
+    v: 1,
+    ok: true,
+    token: TOKEN,
+    expiresAt: Date.now() + 600_000,
+    clusterName: 'eks-a',
+    cached: false,
+    warnings: [warning],
+  };
+  const fake = await fakeDaemon((socket) => {
+    // Three bytes per write puts most boundaries inside the multi-byte characters of the warning.
+    void trickle(socket, `{"v":1,"pending":true}\n${JSON.stringify(reply)}\n`, 3).then(() => socket.end());
+  });
+  try {
+    const outcome = await askDaemon(REQUEST, fake.env, Date.now);
+    assert.ok(outcome.ok, JSON.stringify(outcome));
+    assert.equal(outcome.reply.token, TOKEN);
+    assert.deepEqual(outcome.reply.warnings, [warning]);
+  } finally {
+    fake.close();
+  }
+});
+
+test('after a good answer the connection is still closed, a moment later, by a long-lived caller', async () => {
+  const fake = await fakeDaemon((socket) => {
+    const reply = {
+      v: 1,
+      ok: true,
+      token: TOKEN,
+      expiresAt: Date.now() + 600_000,
+      clusterName: 'eks-a',
+      cached: true,
+      warnings: [],
+    };
+    socket.end(`${JSON.stringify(reply)}\n`);
+  });
+  try {
+    const answeredAt = Date.now();
+    const outcome = await askDaemon(REQUEST, fake.env, Date.now);
+    assert.ok(outcome.ok);
+    for (let i = 0; i < 100 && fake.closedAt.length === 0; i++) await sleep(50);
+    assert.equal(fake.closedAt.length, 1, 'the daemon saw the connection close');
+    assert.ok((fake.closedAt[0] ?? 0) - answeredAt < 5000);
+  } finally {
+    fake.close();
+  }
+});
+
+test('a daemon that ends the connection without an answer is a miss, not a hang', async () => {
+  const fake = await fakeDaemon((socket) => socket.end());
+  try {
+    const outcome = await askDaemon(REQUEST, fake.env, Date.now, {
+      connectMs: 5000,
+      answerMs: 5000,
+      pendingMs: 5000,
+    });
+    assert.deepEqual(outcome.ok ? 'ok' : outcome.reason, 'closed');
+  } finally {
+    fake.close();
+  }
+});
