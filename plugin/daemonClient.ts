@@ -1,6 +1,5 @@
 // The plugin's hot path: one request line to the local daemon, one answer back. Node built-ins and
 // our own tiny modules only; any failure returns a reason so the caller mints in-process instead.
-import { createConnection } from 'node:net';
 import { dirname } from 'node:path';
 import {
   MAX_LINE_BYTES,
@@ -42,7 +41,7 @@ const READ_BUFFER_BYTES = 16 * 1024;
  * Asks the daemon for a token; never throws, and never keeps the process alive (on success the
  * socket is unreferenced and closed a moment later, or by the process's exit, whichever comes first).
  */
-export function askDaemon(
+export async function askDaemon(
   request: TokenRequest,
   env: Record<string, string | undefined>,
   now: () => number,
@@ -50,8 +49,10 @@ export function askDaemon(
 ): Promise<DaemonOutcome> {
   const path = resolveSocketPath(env);
   const problem = socketDirProblem(dirname(path));
-  if (problem === 'absent') return Promise.resolve(miss('absent', `no directory for ${path}`));
-  if (problem) return Promise.resolve(miss('unsafe', `socket directory ${problem}`));
+  if (problem === 'absent') return miss('absent', `no directory for ${path}`);
+  if (problem) return miss('unsafe', `socket directory ${problem}`);
+  // Loaded here, not at the top: `net` costs ~6 ms to load, which --daemon off never needs.
+  const { createConnection } = await import('node:net');
   return new Promise((resolve) => {
     let pending: Buffer[] = [];
     let pendingBytes = 0;
