@@ -101,7 +101,12 @@ export class LineServer {
 
 /** Writes the one answer line and ends the connection. */
 export function sendLine(socket: Socket, reply: object): void {
-  if (!socket.destroyed && socket.writable) socket.end(`${JSON.stringify(reply)}\n`);
+  sendRawLine(socket, `${JSON.stringify(reply)}\n`);
+}
+
+/** Writes an answer already serialised (ending in a newline) and ends the connection. */
+export function sendRawLine(socket: Socket, line: string): void {
+  if (!socket.destroyed && socket.writable) socket.end(line);
 }
 
 /** The error answer for a failure: its code and one-line message (messages never carry secrets). */

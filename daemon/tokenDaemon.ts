@@ -1,7 +1,7 @@
 import { lstatSync, unlinkSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { type PreparedRequest, prepareRequest } from './cacheKey.js';
-import { failure, LineServer, sendLine } from './lineServer.js';
+import { failure, LineServer, sendLine, sendRawLine } from './lineServer.js';
 import { parseDaemonRequest } from './parseRequest.js';
 import { type DaemonRequest, PENDING_LINE, PROTOCOL_VERSION } from './protocol.js';
 import type { TokenService } from './tokenService.js';
@@ -9,6 +9,9 @@ import type { TokenService } from './tokenService.js';
 const MAINTAIN_EVERY_MS = 20_000;
 // Shells repeat the same request line; this many are remembered already parsed and keyed.
 const PREPARED_LINES = 256;
+// How long one look at the AWS files' version serves repeated lines. Far below the time any edit
+// takes to reach the daemon through kubectl and the plugin (> 50 ms), so edits still always count.
+const STAMP_REUSE_MS = 20;
 
 /** What the daemon needs. */
 export interface TokenDaemonOptions {
@@ -32,7 +35,7 @@ export class TokenDaemon {
   private lastRequestAt: number;
   private socketIno: number | undefined;
   private stopped = false;
-  private readonly preparedLines = new Map<string, PreparedRequest>();
+  private readonly preparedLines = new Map<string, { prepared: PreparedRequest; stampedAt: number }>();
 
   constructor(private readonly options: TokenDaemonOptions) {
     this.done = new Promise((resolve) => {
@@ -80,7 +83,14 @@ export class TokenDaemon {
     // A line seen before needs no parsing, validation or hashing again (a third of a hit's CPU);
     // only the AWS files' version is read afresh, so edits to them still count.
     const known = this.preparedLines.get(line);
-    if (known) return this.serveToken(socket, { ...known, stamp: known.stampNow() });
+    if (known) {
+      const now = this.options.now();
+      if (now - known.stampedAt >= STAMP_REUSE_MS || now < known.stampedAt) {
+        known.prepared = { ...known.prepared, stamp: known.prepared.stampNow() };
+        known.stampedAt = now;
+      }
+      return this.serveToken(socket, known.prepared);
+    }
     let request: DaemonRequest;
     try {
       request = parseDaemonRequest(line);
@@ -107,7 +117,7 @@ export class TokenDaemon {
     } catch (error) {
       return sendLine(socket, failure(error));
     }
-    this.preparedLines.set(line, prepared);
+    this.preparedLines.set(line, { prepared, stampedAt: this.options.now() });
     if (this.preparedLines.size > PREPARED_LINES) {
       const oldest = this.preparedLines.keys().next();
       if (!oldest.done) this.preparedLines.delete(oldest.value);
@@ -119,8 +129,8 @@ export class TokenDaemon {
     this.lastRequestAt = this.options.now();
     const service = this.options.service;
     try {
-      const hit = service.lookup(prepared);
-      if (hit) return sendLine(socket, hit);
+      const hit = service.lookupLine(prepared);
+      if (hit !== undefined) return sendRawLine(socket, hit);
       // A miss may take seconds (a credential fetch): say so, and the client waits longer.
       socket.write(PENDING_LINE);
       sendLine(socket, await service.mint(prepared));

@@ -39,6 +39,7 @@ export class TokenService {
   private readonly credentials: CredentialCache;
   private readonly names = new LastGoodNames();
   private readonly rechecks = new Map<string, Promise<boolean>>();
+  private readonly hitLines = new WeakMap<CachedToken, string>();
 
   constructor(private readonly options: { selfPath: string; now: () => number; maxEntries: number }) {
     this.tokens = new SharedCache<CachedToken>({
@@ -61,13 +62,30 @@ export class TokenService {
 
   /** The cached answer, synchronously, or undefined on a miss. */
   lookup(prepared: PreparedRequest): TokenReply | undefined {
+    const cached = this.cached(prepared);
+    return cached && reply(cached, true);
+  }
+
+  /** The cached answer as its wire line, or undefined on a miss. */
+  lookupLine(prepared: PreparedRequest): string | undefined {
+    const cached = this.cached(prepared);
+    if (!cached) return undefined;
+    // Serialised once per token: every later hit sends the same bytes.
+    let line = this.hitLines.get(cached);
+    if (line === undefined) {
+      line = `${JSON.stringify(reply(cached, true))}\n`;
+      this.hitLines.set(cached, line);
+    }
+    return line;
+  }
+
+  private cached(prepared: PreparedRequest): CachedToken | undefined {
     // A token for a TXT name is only as good as the record: past its TTL, ask DNS again first.
     const current = this.tokens.current(prepared.key);
     if (current?.nameCheckAt !== undefined && this.options.now() >= current.nameCheckAt) return undefined;
     const cached = this.tokens.peek(prepared.key, prepared.stamp);
-    if (!cached) return undefined;
-    this.counters.hits += 1;
-    return reply(cached, true);
+    if (cached) this.counters.hits += 1;
+    return cached;
   }
 
   /** Makes the token, or joins the making of the same one. */
