@@ -5,16 +5,20 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tokenRequestLine } from '../daemon/protocol.js';
 import { startStsTestServer } from '../test/helpers/stsTestServer.js';
 import { burst } from './concurrency.js';
 import { buildSocketLoad, loadDaemon, medianLoad, rssWithKeys } from './daemonLoad.js';
 import { startupChartSvg, table } from './report.js';
-import { type StartupCase, timeStartup } from './startup.js';
+import { poolStartup, type StartupCase, timeStartup } from './startup.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 // The launcher users run: install.sh writes it with the bundle's path built in.
+const FLOOR_CLIENT = fileURLToPath(new URL('./floorClient.cjs', import.meta.url));
 const CLI = join(mkdtempSync(join(tmpdir(), 'eks-token-bench-prefix-')), 'bin/eks-token');
 const rounds = Number(process.env.BENCH_ROUNDS ?? 15);
+// Start-up runs in blocks of `rounds`; a ratio per block shows how much the machine moved meanwhile.
+const blocks = Number(process.env.BENCH_BLOCKS ?? 3);
 const dir = mkdtempSync(join(tmpdir(), 'eks-token-bench-'));
 const caFile = process.env.NODE_EXTRA_CA_CERTS || '/etc/ssl/certs/ca-certificates.crt';
 const hasAws = spawnSync('sh', ['-c', 'command -v aws'], { stdio: 'ignore' }).status === 0;
@@ -48,11 +52,21 @@ try {
   const env = { ...base, ...keys };
   cli(['daemon', 'start'], env);
   cli(tokenArgs, { ...env, EKS_TOKEN_DAEMON: 'on' });
+  const requestFile = join(dir, 'request.line');
+  writeFileSync(requestFile, tokenRequestLine({ clusterId: 'eks-bench', region: 'eu-west-1' }, env), {
+    mode: 0o600,
+  });
   const cases: StartupCase[] = [];
   for (const ca of [false, true]) {
     const caEnv = ca ? { NODE_EXTRA_CA_CERTS: caFile } : {};
     const tag = ca ? ' +CA' : '';
     cases.push({ name: `node -e 0${tag}`, command: ['node', '-e', '0'], env: { ...env, ...caEnv } });
+    if (!ca)
+      cases.push({
+        name: 'node: bare socket round trip',
+        command: ['node', FLOOR_CLIENT, base.EKS_TOKEN_SOCKET, requestFile],
+        env,
+      });
     cases.push({
       name: `eks-token hot (daemon hit)${tag}`,
       command: [CLI, ...tokenArgs],
@@ -70,13 +84,22 @@ try {
         env: { ...env, ...caEnv },
       });
   }
-  const results = timeStartup(cases, rounds);
+  const perBlock = Array.from({ length: blocks }, () => timeStartup(cases, rounds));
+  const results = poolStartup(perBlock);
   const ms = (name: string) => results.find((r) => r.name === name)?.medianMs ?? Number.NaN;
+  // The same ratio in each block, to show how far one run of this machine can be trusted.
+  const byBlock = (name: string, base: string) =>
+    perBlock
+      .map((b) => {
+        const of = (n: string) => b.find((r) => r.name === n)?.medianMs ?? Number.NaN;
+        return (of(name) / of(base)).toFixed(2);
+      })
+      .join(', ');
   const floor = ms('node -e 0');
   const hot = ms('eks-token hot (daemon hit)');
   const aws = ms('aws eks get-token');
   say(
-    `# eks-token benchmark\n\nMachine: ${cpus()[0]?.model ?? 'unknown'} x${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; ${rounds} interleaved rounds; CA file ${caFile}.\n`,
+    `# eks-token benchmark\n\nMachine: ${cpus()[0]?.model ?? 'unknown'} x${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; ${blocks} blocks of ${rounds} interleaved rounds; CA file ${caFile}.\n`,
   );
   say('## Start-up (median wall time per call)\n');
   say(
@@ -96,6 +119,9 @@ try {
   );
   say(
     `\nTargets: hot <= 1.3x node -e 0: ${(hot / floor).toFixed(2)}x; hot +CA vs hot: ${(ms('eks-token hot (daemon hit) +CA') / hot).toFixed(2)}x; cold <= 2.0x: ${(ms('eks-token cold (no daemon)') / floor).toFixed(2)}x; hot >= 12x faster than aws: ${hasAws ? (aws / hot).toFixed(1) : 'n/a'}x.\n`,
+  );
+  say(
+    `Per block (x node -e 0): hot ${byBlock('eks-token hot (daemon hit)', 'node -e 0')}; bare socket round trip ${byBlock('node: bare socket round trip', 'node -e 0')}; cold ${byBlock('eks-token cold (no daemon)', 'node -e 0')}.\n`,
   );
   writeFileSync(
     join(root, 'bench/results/startup.svg'),

@@ -42,3 +42,11 @@ export function timeStartup(cases: StartupCase[], rounds: number, warmup = 2): S
     samples: samples[i] ?? [],
   }));
 }
+
+/** Several blocks' results as one: each case's samples pooled, its median over all of them. */
+export function poolStartup(blocks: StartupResult[][]): StartupResult[] {
+  return (blocks[0] ?? []).map((first) => {
+    const samples = blocks.flatMap((b) => b.find((r) => r.name === first.name)?.samples ?? []);
+    return { name: first.name, medianMs: median(samples), samples };
+  });
+}
