@@ -54,8 +54,7 @@ export async function askDaemon(
   // Loaded here, not at the top: `net` costs ~6 ms to load, which --daemon off never needs.
   const { createConnection } = await import('node:net');
   return new Promise((resolve) => {
-    let pending: Buffer[] = [];
-    let pendingBytes = 0;
+    let pending = Buffer.alloc(0);
     let done = false;
     // Read into one reused buffer (no readable-stream buffering, no string decoder) and write before
     // the connection is up (Node queues it): on a cache hit, the stream machinery Node runs for the
@@ -88,19 +87,16 @@ export async function askDaemon(
       } else socket.destroy();
       resolve(outcome);
     };
-    // Bytes until a newline, then the line as UTF-8 (a chunk may end inside a character).
+    // Bytes until a newline, then the line as UTF-8 (a read may end inside a character). The copy
+    // matters: Node reuses the read buffer.
     const take = (buf: Uint8Array, n: number): boolean => {
-      let chunk = Buffer.from(buf.subarray(0, n));
-      for (let end = chunk.indexOf(10); end >= 0 && !done; end = chunk.indexOf(10)) {
-        const line = Buffer.concat([...pending, chunk.subarray(0, end)]).toString('utf8');
-        pending = [];
-        pendingBytes = 0;
-        chunk = chunk.subarray(end + 1);
+      pending = Buffer.concat([pending, buf.subarray(0, n)]);
+      for (let end = pending.indexOf(10); end >= 0 && !done; end = pending.indexOf(10)) {
+        const line = pending.subarray(0, end).toString('utf8');
+        pending = pending.subarray(end + 1);
         answer(line);
       }
-      pending.push(chunk);
-      pendingBytes += chunk.length;
-      if (pendingBytes > MAX_LINE_BYTES) finish(miss('bad-reply', 'answer too long'));
+      if (pending.length > MAX_LINE_BYTES) finish(miss('bad-reply', 'answer too long'));
       return true;
     };
     const answer = (line: string) => {

@@ -32,6 +32,20 @@ async function fakeDaemon(answer: (socket: Socket, request: string) => void) {
   return { env: { EKS_TOKEN_SOCKET: path, HOME: dir }, closedAt, close: () => server.close() };
 }
 
+/** A good answer line from the daemon, valid for ten minutes. */
+function answerLine(warnings: string[]): string {
+  const reply = {
+    v: 1,
+    ok: true,
+    token: TOKEN,
+    expiresAt: Date.now() + 600_000,
+    clusterName: 'eks-a',
+    cached: true,
+    warnings,
+  };
+  return `${JSON.stringify(reply)}\n`;
+}
+
 /** Writes `text` a few bytes at a time, with a pause between writes, so it arrives in many reads. */
 async function trickle(socket: Socket, text: string, bytesPerWrite: number) {
   const bytes = Buffer.from(text);
@@ -43,18 +57,9 @@ async function trickle(socket: Socket, text: string, bytesPerWrite: number) {
 
 test('an answer in many small reads, split inside UTF-8 characters, after a pending line', async () => {
   const warning = 'eks-token: note: région ✓ 🚀';
-  const reply = {
-    v: 1,
-    ok: true,
-    token: TOKEN,
-    expiresAt: Date.now() + 600_000,
-    clusterName: 'eks-a',
-    cached: false,
-    warnings: [warning],
-  };
   const fake = await fakeDaemon((socket) => {
     // Three bytes per write puts most boundaries inside the multi-byte characters of the warning.
-    void trickle(socket, `{"v":1,"pending":true}\n${JSON.stringify(reply)}\n`, 3).then(() => socket.end());
+    void trickle(socket, `{"v":1,"pending":true}\n${answerLine([warning])}`, 3).then(() => socket.end());
   });
   try {
     const outcome = await askDaemon(REQUEST, fake.env, Date.now);
@@ -67,18 +72,7 @@ test('an answer in many small reads, split inside UTF-8 characters, after a pend
 });
 
 test('after a good answer the connection is still closed, a moment later, by a long-lived caller', async () => {
-  const fake = await fakeDaemon((socket) => {
-    const reply = {
-      v: 1,
-      ok: true,
-      token: TOKEN,
-      expiresAt: Date.now() + 600_000,
-      clusterName: 'eks-a',
-      cached: true,
-      warnings: [],
-    };
-    socket.end(`${JSON.stringify(reply)}\n`);
-  });
+  const fake = await fakeDaemon((socket) => socket.end(answerLine([])));
   try {
     const answeredAt = Date.now();
     const outcome = await askDaemon(REQUEST, fake.env, Date.now);
