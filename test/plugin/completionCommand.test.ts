@@ -27,6 +27,14 @@ describe('eks-token completion', () => {
   after(() => rm(dir, { recursive: true, force: true }));
 
   /** Completes `line` (the word under the cursor is its last word) in a real bash that sourced the script. */
+  /** The shell's environment: the test's AWS files, whose profiles the scripts complete. */
+  const profileEnv = () => ({
+    PATH,
+    HOME: dir,
+    AWS_CONFIG_FILE: join(dir, 'config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
+  });
+
   async function complete(line: string): Promise<string[]> {
     const words = line.split(' ');
     const script = [
@@ -36,13 +44,7 @@ describe('eks-token completion', () => {
       // biome-ignore lint/suspicious/noTemplateCurlyInString: bash, not JavaScript
       'printf "%s\\n" "${COMPREPLY[@]}"',
     ].join('\n');
-    const env = {
-      PATH,
-      HOME: dir,
-      AWS_CONFIG_FILE: join(dir, 'config'),
-      AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
-    };
-    const { stdout } = await run('bash', ['-c', script], { env, cwd: dir });
+    const { stdout } = await run('bash', ['-c', script], { env: profileEnv(), cwd: dir });
     return stdout.split('\n').filter(Boolean).sort();
   }
 
@@ -129,13 +131,8 @@ describe('eks-token completion', () => {
         `words=(${words.map((w) => `'${w}'`).join(' ')}); CURRENT=${words.length}`,
         '_eks_token',
       ].join('\n');
-      const env = {
-        PATH,
-        HOME: dir,
-        AWS_CONFIG_FILE: join(dir, 'config'),
-        AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
-      };
-      return (await run('zsh', ['-f', '-c', script], { env })).stdout.split('\n').filter(Boolean).sort();
+      const { stdout } = await run('zsh', ['-f', '-c', script], { env: profileEnv() });
+      return stdout.split('\n').filter(Boolean).sort();
     };
     assert.deepEqual(await offered('eks-token completion '), ['bash', 'zsh']);
     assert.deepEqual(await offered('eks-token token --profile '), ['ci', 'default', 'dev', 'prod-admin']);

@@ -187,28 +187,16 @@ test('a context update keeps its namespace; insecure replaces CA data', () => {
 });
 
 test('running twice changes nothing the second time', () => {
-  const once = apply(
-    EXISTING,
-    entry('prod', {
-      exec: execUser({
-        clusterId: 'p.example.com',
-        region: 'cn-north-1',
-        roleArn: 'arn:aws-cn:iam::1:role/r',
-        profile: 'dev',
-      }),
+  const prod = entry('prod', {
+    exec: execUser({
+      clusterId: 'p.example.com',
+      region: 'cn-north-1',
+      roleArn: 'arn:aws-cn:iam::1:role/r',
+      profile: 'dev',
     }),
-  );
-  const twice = apply(
-    once.text,
-    entry('prod', {
-      exec: execUser({
-        clusterId: 'p.example.com',
-        region: 'cn-north-1',
-        roleArn: 'arn:aws-cn:iam::1:role/r',
-        profile: 'dev',
-      }),
-    }),
-  );
+  });
+  const once = apply(EXISTING, prod);
+  const twice = apply(once.text, prod);
   assert.deepEqual(twice.changes, {
     cluster: 'unchanged',
     user: 'unchanged',
