@@ -104,9 +104,12 @@ export function sendLine(socket: Socket, reply: object): void {
   sendRawLine(socket, `${JSON.stringify(reply)}\n`);
 }
 
-/** Writes an answer already serialised (ending in a newline) and ends the connection. */
+/** Writes an answer already serialised (ending in a newline) and closes the connection. */
 export function sendRawLine(socket: Socket, line: string): void {
-  if (!socket.destroyed && socket.writable) socket.end(line);
+  if (socket.destroyed || !socket.writable) return;
+  // Closed once the line is with the kernel, which still delivers it: waiting for the client's end
+  // would keep a descriptor (and a place under MAX_CONNECTIONS) per client that keeps its socket.
+  socket.end(line, () => socket.destroy());
 }
 
 /** The error answer for a failure: its code and one-line message (messages never carry secrets). */

@@ -1,13 +1,17 @@
+import type { DaemonOutcome } from './daemonClient.js';
+import type { PluginDeps } from './deps.js';
 import { fdSink } from './fdSink.js';
-import { run } from './main.js';
+import { answerFromDaemon } from './hotPath.js';
 
 // kubectl shows the plugin's stderr to the user on every call; the AWS SDK's notice about its own
 // future Node support is not about anything the user ran, so it stays quiet unless asked for.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-// The process entry: real deps in, exit code out. (No top-level await: the bundle's entry is
-// CommonJS, which Node starts faster than an ES module.)
-void run(process.argv.slice(2), {
+// The process entry: real deps in, exit code out. A daemon cache hit is answered without the full
+// CLI (main.ts), which is loaded only when the call needs more. (No top-level await: the bundle's
+// entry is CommonJS, which Node starts faster than an ES module.)
+const argv = process.argv.slice(2);
+const deps: PluginDeps = {
   env: process.env,
   now: Date.now,
   // Not process.stdout/stderr: on the pipes kubectl passes, building those streams costs more
@@ -19,6 +23,22 @@ void run(process.argv.slice(2), {
     return process.stdin;
   },
   selfPath: process.argv[1] ?? '',
-}).then((code) => {
-  process.exitCode = code;
-});
+};
+
+async function runFullCli(daemonOutcome: DaemonOutcome | undefined): Promise<void> {
+  const { run } = await import('./main.js');
+  // Assigned, not spread: a spread would read the stdin getter.
+  deps.daemonOutcome = daemonOutcome;
+  process.exitCode = await run(argv, deps);
+}
+
+answerFromDaemon(
+  argv,
+  deps.env,
+  deps.now,
+  deps,
+  () => {
+    process.exitCode = 0;
+  },
+  (outcome) => void runFullCli(outcome),
+);

@@ -1,6 +1,5 @@
 // The plugin's hot path: one request line to the local daemon, one answer back. Node built-ins and
 // our own tiny modules only; any failure returns a reason so the caller mints in-process instead.
-import { dirname } from 'node:path';
 import {
   MAX_LINE_BYTES,
   PROTOCOL_VERSION,
@@ -8,7 +7,7 @@ import {
   type TokenReply,
   tokenRequestLine,
 } from '../daemon/protocol.js';
-import { resolveSocketPath, socketDirProblem } from '../daemon/socketPath.js';
+import { resolveSocketPath, socketDirOf, socketDirProblem } from '../daemon/socketPath.js';
 import type { TokenRequest } from '../src/parseCommandLine.js';
 
 /** Why the daemon was not used; `absent` and `refused` mean no daemon is running. */
@@ -21,104 +20,119 @@ export type DaemonOutcome =
 
 /** How long each step may take, in ms. */
 export interface DaemonDeadlines {
-  /** Connecting; a live daemon's socket accepts at once. */
-  connectMs: number;
-  /** From sending the request to the first line; a cache hit takes well under a millisecond. */
+  /** From connecting to the first line; a live daemon accepts at once and answers a hit in under 1 ms. */
   answerMs: number;
   /** After the daemon said it is fetching credentials (child process, maybe AssumeRole). */
   pendingMs: number;
 }
 
 /** Defaults: short where a healthy daemon is instant, long only once it said it is working. */
-export const DEFAULT_DEADLINES: DaemonDeadlines = { connectMs: 1000, answerMs: 2000, pendingMs: 25_000 };
+export const DEFAULT_DEADLINES: DaemonDeadlines = { answerMs: 2000, pendingMs: 25_000 };
 
-// Long enough that the plugin process has exited (libuv runs due timers before it checks for exit).
-const CLOSE_AFTER_MS = 1000;
 // An answer is one line of a few KB; longer ones arrive in several reads.
 const READ_BUFFER_BYTES = 16 * 1024;
 
-/**
- * Asks the daemon for a token; never throws, and never keeps the process alive (on success the
- * socket is unreferenced and closed a moment later, or by the process's exit, whichever comes first).
- */
-export async function askDaemon(
+/** Asks the daemon for a token; never rejects. A promise over `requestFromDaemon`. */
+export function askDaemon(
   request: TokenRequest,
   env: Record<string, string | undefined>,
   now: () => number,
   deadlines: DaemonDeadlines = DEFAULT_DEADLINES,
 ): Promise<DaemonOutcome> {
+  return new Promise((resolve) => requestFromDaemon(request, env, now, resolve, deadlines));
+}
+
+/**
+ * Asks the daemon for a token and calls `settle` once with the outcome; never throws, and never keeps
+ * the process alive (on success the socket is unreferenced and closed a moment later, or by the
+ * process's exit, whichever comes first). Callbacks, not promises: this is the whole of a cache hit,
+ * and the plugin's entry runs it before any promise machinery has started.
+ */
+export function requestFromDaemon(
+  request: TokenRequest,
+  env: Record<string, string | undefined>,
+  now: () => number,
+  settle: (outcome: DaemonOutcome) => void,
+  deadlines: DaemonDeadlines = DEFAULT_DEADLINES,
+): void {
   const path = resolveSocketPath(env);
-  const problem = socketDirProblem(dirname(path));
-  if (problem === 'absent') return miss('absent', `no directory for ${path}`);
-  if (problem) return miss('unsafe', `socket directory ${problem}`);
+  const problem = socketDirProblem(socketDirOf(path));
+  if (problem) {
+    settle(
+      problem === 'absent'
+        ? miss('absent', `no directory for ${path}`)
+        : miss('unsafe', `socket directory ${problem}`),
+    );
+    return;
+  }
   // Loaded here, not at the top: `net` costs ~6 ms to load, which --daemon off never needs.
-  const { createConnection } = await import('node:net');
-  return new Promise((resolve) => {
-    let pending = Buffer.alloc(0);
-    let done = false;
-    // Read into one reused buffer (no readable-stream buffering, no string decoder) and write before
-    // the connection is up (Node queues it): on a cache hit, the stream machinery Node runs for the
-    // first time in the process is most of what the plugin costs beyond Node's own start.
-    const socket = createConnection({
-      path,
-      // Half-open: the daemon's end-of-answer must not make this side end and destroy the socket.
-      allowHalfOpen: true,
-      onread: { buffer: Buffer.allocUnsafe(READ_BUFFER_BYTES), callback: (n, buf) => take(buf, n) },
-    });
-    socket.write(tokenRequestLine(request, env));
-    // A starved process (50 kubectls at once) wakes with its timer and its answer both due; timers run
-    // first, so the timeout waits one more turn (setImmediate runs after pending I/O) before it counts.
-    const expire = (what: string) => () => setImmediate(() => finish(miss('timeout', what)));
-    let timer = setTimeout(expire('connect timed out'), deadlines.connectMs);
-    const rearm = (ms: number, what: string) => {
-      clearTimeout(timer);
-      timer = setTimeout(expire(what), ms);
-    };
-    const finish = (outcome: DaemonOutcome) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      if (outcome.ok) {
-        // Destroying a net.Socket makes Node build process.stderr (net.js compares the socket with
-        // it), a stream on kubectl's pipe. The plugin exits before this timer; a long-lived caller
-        // gets the socket closed all the same.
-        socket.unref();
-        setTimeout(() => socket.destroy(), CLOSE_AFTER_MS).unref();
-      } else socket.destroy();
-      resolve(outcome);
-    };
-    // Bytes until a newline, then the line as UTF-8 (a read may end inside a character). The copy
-    // matters: Node reuses the read buffer.
-    const take = (buf: Uint8Array, n: number): boolean => {
-      pending = Buffer.concat([pending, buf.subarray(0, n)]);
-      for (let end = pending.indexOf(10); end >= 0 && !done; end = pending.indexOf(10)) {
-        const line = pending.subarray(0, end).toString('utf8');
-        pending = pending.subarray(end + 1);
-        answer(line);
-      }
-      if (pending.length > MAX_LINE_BYTES) finish(miss('bad-reply', 'answer too long'));
-      return true;
-    };
-    const answer = (line: string) => {
-      if (line === `{"v":${PROTOCOL_VERSION},"pending":true}`) {
-        rearm(deadlines.pendingMs, 'no answer while fetching credentials');
-        return;
-      }
-      const reply = parseTokenReply(line, now());
-      if (!reply) finish(miss('bad-reply', 'malformed answer or other protocol version'));
-      else if (!reply.ok) finish(miss('error', `${reply.error.code}: ${reply.error.message}`));
-      else finish({ ok: true, reply });
-    };
-    socket.on('connect', () => rearm(deadlines.answerMs, 'no answer'));
-    socket.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') finish(miss('absent', `no socket at ${path}`));
-      else if (error.code === 'ECONNREFUSED') finish(miss('refused', `nothing listens on ${path}`));
-      else finish(miss('error', error.code ?? error.message));
-    });
-    const closed = () => finish(miss('closed', 'the daemon closed the connection'));
-    socket.on('end', closed);
-    socket.on('close', closed);
+  // getBuiltinModule rather than import(): synchronous, and no module namespace to build.
+  const { createConnection } = process.getBuiltinModule('node:net');
+  let pending = Buffer.alloc(0);
+  let done = false;
+  // Read into one reused buffer (no readable-stream buffering, no string decoder) and write before
+  // the connection is up (Node queues it): on a cache hit, the stream machinery Node runs for the
+  // first time in the process is most of what the plugin costs beyond Node's own start.
+  const socket = createConnection({
+    path,
+    // Half-open: the daemon's end-of-answer must not make this side end and destroy the socket.
+    allowHalfOpen: true,
+    onread: { buffer: Buffer.allocUnsafe(READ_BUFFER_BYTES), callback: (n, buf) => take(buf, n) },
   });
+  socket.write(tokenRequestLine(request, env));
+  // A starved process (50 kubectls at once) wakes with its timer and its answer both due; timers run
+  // first, so the timeout waits one more turn (setImmediate runs after pending I/O) before it counts.
+  // After a good answer the same timer, unreferenced, closes the socket for a long-lived caller.
+  let what = 'no answer';
+  const expire = () => setImmediate(() => (done ? socket.destroy() : finish(miss('timeout', what))));
+  let timer = setTimeout(expire, deadlines.answerMs);
+  const finish = (outcome: DaemonOutcome) => {
+    if (done) return;
+    done = true;
+    if (outcome.ok) {
+      // Destroying a net.Socket makes Node build process.stderr (net.js compares the socket with
+      // it), a stream on kubectl's pipe. The plugin exits before the timer; a long-lived caller
+      // gets the socket closed all the same.
+      socket.unref();
+      timer.unref();
+    } else {
+      clearTimeout(timer);
+      socket.destroy();
+    }
+    settle(outcome);
+  };
+  // Bytes until a newline, then the line as UTF-8 (a read may end inside a character). The copy
+  // matters: Node reuses the read buffer.
+  const take = (buf: Uint8Array, n: number): boolean => {
+    pending = Buffer.concat([pending, buf.subarray(0, n)]);
+    for (let end = pending.indexOf(10); end >= 0 && !done; end = pending.indexOf(10)) {
+      const line = pending.subarray(0, end).toString('utf8');
+      pending = pending.subarray(end + 1);
+      answer(line);
+    }
+    if (pending.length > MAX_LINE_BYTES) finish(miss('bad-reply', 'answer too long'));
+    return true;
+  };
+  const answer = (line: string) => {
+    if (line === `{"v":${PROTOCOL_VERSION},"pending":true}`) {
+      clearTimeout(timer);
+      what = 'no answer while fetching credentials';
+      timer = setTimeout(expire, deadlines.pendingMs);
+      return;
+    }
+    const reply = parseTokenReply(line, now());
+    if (!reply) finish(miss('bad-reply', 'malformed answer or other protocol version'));
+    else if (!reply.ok) finish(miss('error', `${reply.error.code}: ${reply.error.message}`));
+    else finish({ ok: true, reply });
+  };
+  socket.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') finish(miss('absent', `no socket at ${path}`));
+    else if (error.code === 'ECONNREFUSED') finish(miss('refused', `nothing listens on ${path}`));
+    else finish(miss('error', error.code ?? error.message));
+  });
+  const closed = () => finish(miss('closed', 'the daemon closed the connection'));
+  socket.on('end', closed);
+  socket.on('close', closed);
 }
 
 function miss(reason: DaemonMissReason, detail: string): DaemonOutcome {

@@ -1,3 +1,5 @@
+import type { DaemonOutcome } from './daemonClient.js';
+
 /** A writable text stream (process.stdout, or a buffer in tests). */
 export interface TextSink {
   write(chunk: string): unknown;
@@ -13,6 +15,8 @@ export interface PluginDeps {
   stdin: NodeJS.ReadableStream;
   /** Path of this CLI's entry script, for starting the daemon in the background. */
   selfPath?: string;
+  /** What the daemon already answered for this very call (the entry asks before loading the CLI). */
+  daemonOutcome?: DaemonOutcome;
 }
 
 /** Reads one line from a stream (an MFA code typed at the prompt). */

@@ -3,6 +3,7 @@ import { type ExecInfo, formatExecCredential, resolveExecInfo } from '../src/for
 import { parseTokenCommand, type TokenCommand } from '../src/parseCommandLine.js';
 import { askDaemon } from './daemonClient.js';
 import { type PluginDeps, readLine } from './deps.js';
+import { writeDaemonToken } from './hotPath.js';
 import { VERSION } from './version.js';
 
 /** The CLI: runs one command and returns its exit code; never exits the process itself. */
@@ -69,15 +70,14 @@ async function runToken(cmd: TokenCommand, deps: PluginDeps): Promise<number> {
     );
   let noDaemon = false;
   if (cmd.daemon !== 'off') {
-    // The hot path: a cache hit costs one socket round trip and loads nothing but Node built-ins.
-    const outcome = await askDaemon(cmd.request, deps.env, deps.now);
+    // The entry (cli.ts) asked already unless --debug or a test calls run() directly.
+    const outcome = deps.daemonOutcome ?? (await askDaemon(cmd.request, deps.env, deps.now));
     if (outcome.ok) {
-      for (const warning of outcome.reply.warnings) log(warning);
       if (cmd.debug)
         log(
           `eks-token: debug: token from the daemon (${outcome.reply.cached ? 'cached' : 'minted'}) for cluster ${outcome.reply.clusterName} expires ${new Date(outcome.reply.expiresAt).toISOString()}`,
         );
-      emit(outcome.reply.token, outcome.reply.expiresAt);
+      writeDaemonToken(outcome.reply, cmd, execInfo, deps);
       return 0;
     }
     // Any daemon trouble only costs time: kubectl never fails because of the daemon.

@@ -126,7 +126,10 @@ test('many distinct keys: the cache stays at its bound (LRU, default 512) and me
         askDaemon({ clusterId: `c${batch + i}`, region: 'eu-west-1' }, env, Date.now),
       ),
     );
-    assert.ok(outcomes.every((o) => o.ok));
+    assert.ok(
+      outcomes.every((o) => o.ok),
+      JSON.stringify(outcomes.find((o) => !o.ok)),
+    );
   }
   const status = await sendControl(h.socket, 'status');
   assert.ok(status.ok);
@@ -151,21 +154,32 @@ test('fake daemons that hang or answer nonsense only cost time: the plugin falls
     const socket = join(h.dir, `fake${i}`, 'daemon.sock');
     ensureSocketDir(socket);
     // Clients hang up on nonsense mid-write; a real daemon ignores that, and so do these.
-    const server = createServer((s) => s.on('error', () => {}).once('data', () => behave(s)));
+    let connections = 0;
+    const server = createServer((s) => {
+      connections += 1;
+      s.on('error', () => {}).once('data', () => behave(s));
+    });
     servers.push(server);
     await new Promise<void>((resolve) => server.listen(socket, resolve));
-    const r = await h.run(['token', '-i', 'eks-a', '--region', 'eu-west-1', '--daemon', 'on', '--debug'], {
-      ...h.env(KEYS),
-      EKS_TOKEN_SOCKET: socket,
-    });
-    assert.equal(r.code, 0, `${name}: ${r.stderr}`);
-    assert.match(r.stderr, /daemon not used \((timeout|bad-reply|closed)/, name);
-    assert.equal(
-      urlOf(tokenOf(r.stdout)).searchParams.get('X-Amz-Credential')?.split('/')[0],
-      'AKIDEXAMPLE',
-      name,
-    );
-    assert.ok(r.ms < 8000, `${name} took ${r.ms} ms`);
+    const args = ['token', '-i', 'eks-a', '--region', 'eu-west-1', '--daemon', 'on'];
+    const env = { ...h.env(KEYS), EKS_TOKEN_SOCKET: socket };
+    // The entry asks the daemon and hands the miss to the full CLI, which must not ask again; then
+    // --debug (which goes straight to the full CLI) says why the daemon was not used.
+    for (const [run, extra] of [
+      [1, []],
+      [2, ['--debug']],
+    ] as const) {
+      const r = await h.run([...args, ...extra], env);
+      assert.equal(r.code, 0, `${name}: ${r.stderr}`);
+      assert.equal(connections, run, `${name}: connections to the daemon after run ${run}`);
+      if (extra.length) assert.match(r.stderr, /daemon not used \((timeout|bad-reply|closed)/, name);
+      assert.equal(
+        urlOf(tokenOf(r.stdout)).searchParams.get('X-Amz-Credential')?.split('/')[0],
+        'AKIDEXAMPLE',
+        name,
+      );
+      assert.ok(r.ms < 8000, `${name} took ${r.ms} ms`);
+    }
   });
   try {
     await Promise.all(runs);

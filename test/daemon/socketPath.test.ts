@@ -10,9 +10,16 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { after, test } from 'node:test';
-import { ensureSocketDir, resolveSocketPath, socketDirProblem } from '../../daemon/socketPath.js';
+import fc from 'fast-check';
+import {
+  ensureSocketDir,
+  isNormalAbsolute,
+  resolveSocketPath,
+  socketDirOf,
+  socketDirProblem,
+} from '../../daemon/socketPath.js';
 import { isEksTokenError } from '../../src/EksTokenError.js';
 import { findSecrets, KEYS, runNode, tokenOf } from '../helpers/daemonHarness.js';
 
@@ -37,6 +44,28 @@ test('socket path: EKS_TOKEN_SOCKET, then XDG_RUNTIME_DIR, then /tmp/eks-token-<
   assert.equal(resolveSocketPath({ XDG_RUNTIME_DIR: '/run/user/7' }, 7), '/run/user/7/eks-token/daemon.sock');
   assert.equal(resolveSocketPath({ XDG_RUNTIME_DIR: 'relative' }, 7), '/tmp/eks-token-7/daemon.sock');
   assert.equal(resolveSocketPath({}, 7), '/tmp/eks-token-7/daemon.sock');
+});
+
+test('the shortcut past path.resolve and join gives what they give, for any path', () => {
+  // Paths built from the characters that matter to normalisation: slashes, dots and plain letters.
+  const path = fc.stringMatching(/^[/.a]{0,12}$/);
+  fc.assert(
+    fc.property(path, path, (socket, runtime) => {
+      if (isNormalAbsolute(socket)) assert.equal(socket, resolve(socket));
+      assert.equal(resolveSocketPath({ EKS_TOKEN_SOCKET: `${socket}x` }, 7), resolve(`${socket}x`));
+      const viaRuntime = resolveSocketPath({ XDG_RUNTIME_DIR: runtime }, 7);
+      const expected = runtime.startsWith('/')
+        ? join(runtime, 'eks-token', 'daemon.sock')
+        : '/tmp/eks-token-7/daemon.sock';
+      assert.equal(viaRuntime, expected);
+      assert.equal(socketDirOf(viaRuntime), dirname(viaRuntime));
+    }),
+    { numRuns: 2000 },
+  );
+  // Each shape the shortcut must refuse, so a loosened pattern fails here.
+  for (const odd of ['/a//b', '/a/./b', '/a/../b', '/a/', '/.', '/..', 'a/b', '/'])
+    assert.equal(isNormalAbsolute(odd), false, odd);
+  assert.equal(isNormalAbsolute('/a/.b/..c/b.'), true);
 });
 
 test('a missing directory is created 0700', () => {

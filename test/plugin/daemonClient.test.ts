@@ -89,7 +89,6 @@ test('a daemon that ends the connection without an answer is a miss, not a hang'
   const fake = await fakeDaemon((socket) => socket.end());
   try {
     const outcome = await askDaemon(REQUEST, fake.env, Date.now, {
-      connectMs: 5000,
       answerMs: 5000,
       pendingMs: 5000,
     });
