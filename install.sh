@@ -1,5 +1,5 @@
 #!/bin/sh
-# Installs eks-token: checks Node >= 20, installs dependencies from the lockfile, builds, and puts
+# Installs eks-token: checks Node >= 20.16, installs dependencies from the lockfile, builds, and puts
 # the bundle in PREFIX/lib/eks-token and an `eks-token` launcher in PREFIX/bin. Safe to run again.
 #   --prefix DIR    where to install (default ~/.local)
 #   --with-daemon   also install and enable the per-user token service (systemd socket unit, or a
@@ -48,9 +48,10 @@ if [ "$uninstall" = 1 ]; then
   exit 0
 fi
 
-command -v node >/dev/null 2>&1 || { echo "eks-token install: node not found: install Node.js 20 or newer" >&2; exit 1; }
-major=$(node -p 'process.versions.node.split(".")[0]')
-[ "$major" -ge 20 ] || { echo "eks-token install: Node $(node --version) is too old: install Node.js 20 or newer" >&2; exit 1; }
+command -v node >/dev/null 2>&1 || { echo "eks-token install: node not found: install Node.js 20.16 or newer" >&2; exit 1; }
+# The plugin's entry loads net with process.getBuiltinModule (Node 20.16+, 22.3+); test for it, not a number.
+node -e 'process.exit(typeof process.getBuiltinModule === "function" ? 0 : 1)' ||
+  { echo "eks-token install: Node $(node --version) is too old: install Node.js 20.16 or newer (or 22.3+)" >&2; exit 1; }
 
 cd "$here"
 if [ "$skip_build" = 0 ]; then
