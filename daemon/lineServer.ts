@@ -72,8 +72,8 @@ export class LineServer {
     }
     const state = { busy: false };
     this.connections.set(socket, state);
-    let buffered = '';
-    socket.setEncoding('utf8');
+    // Bytes until the newline, decoded once: no string decoder per connection.
+    let buffered: Buffer | undefined;
     socket.setTimeout(REQUEST_LINE_MS, () => socket.destroy());
     socket.on('error', () => {});
     socket.on('close', () => this.connections.delete(socket));
@@ -82,16 +82,16 @@ export class LineServer {
       state.busy = true;
       sendLine(socket, failure('bad daemon request: the line ended without a newline'));
     });
-    socket.on('data', (chunk: string) => {
+    socket.on('data', (chunk: Buffer) => {
       if (state.busy) return;
-      buffered += chunk;
-      const end = buffered.indexOf('\n');
+      buffered = buffered ? Buffer.concat([buffered, chunk]) : chunk;
+      const end = buffered.indexOf(10);
       if (end < 0 ? buffered.length > MAX_LINE_BYTES : end > MAX_LINE_BYTES) {
         state.busy = true;
         sendLine(socket, failure(`bad daemon request: the line is longer than ${MAX_LINE_BYTES} bytes`));
       } else if (end >= 0) {
         state.busy = true;
-        this.onLine(socket, buffered.slice(0, end));
+        this.onLine(socket, buffered.toString('utf8', 0, end));
         // Still open: the answer takes a while (a credential fetch), under a longer limit.
         if (!socket.writableEnded) socket.setTimeout(ANSWER_MS);
       }
@@ -105,7 +105,7 @@ export function sendLine(socket: Socket, reply: object): void {
 }
 
 /** Writes an answer already serialised (ending in a newline) and closes the connection. */
-export function sendRawLine(socket: Socket, line: string): void {
+export function sendRawLine(socket: Socket, line: string | Uint8Array): void {
   if (socket.destroyed || !socket.writable) return;
   // Closed once the line is with the kernel, which still delivers it: waiting for the client's end
   // would keep a descriptor (and a place under MAX_CONNECTIONS) per client that keeps its socket.

@@ -39,7 +39,7 @@ export class TokenService {
   private readonly credentials: CredentialCache;
   private readonly names = new LastGoodNames();
   private readonly rechecks = new Map<string, Promise<boolean>>();
-  private readonly hitLines = new WeakMap<CachedToken, string>();
+  private readonly hitLines = new WeakMap<CachedToken, Buffer>();
 
   constructor(private readonly options: { selfPath: string; now: () => number; maxEntries: number }) {
     this.tokens = new SharedCache<CachedToken>({
@@ -66,14 +66,15 @@ export class TokenService {
     return cached && reply(cached, true);
   }
 
-  /** The cached answer as its wire line, or undefined on a miss. */
-  lookupLine(prepared: PreparedRequest): string | undefined {
+  /** The cached answer as its wire line (UTF-8 bytes), or undefined on a miss. */
+  lookupLine(prepared: PreparedRequest): Buffer | undefined {
     const cached = this.cached(prepared);
     if (!cached) return undefined;
-    // Serialised once per token: every later hit sends the same bytes.
+    // Serialised and encoded once per token: every later hit sends the same bytes, with no JSON or
+    // UTF-8 encoding per request.
     let line = this.hitLines.get(cached);
     if (line === undefined) {
-      line = `${JSON.stringify(reply(cached, true))}\n`;
+      line = Buffer.from(`${JSON.stringify(reply(cached, true))}\n`);
       this.hitLines.set(cached, line);
     }
     return line;

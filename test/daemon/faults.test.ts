@@ -3,8 +3,10 @@ import { readFileSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import fc from 'fast-check';
 import { sendControl } from '../../daemon/daemonControl.js';
+import { tokenRequestLine } from '../../daemon/protocol.js';
 import { ensureSocketDir } from '../../daemon/socketPath.js';
 import { askDaemon } from '../../plugin/daemonClient.js';
 import {
@@ -69,6 +71,37 @@ test('garbage, truncated and oversized lines get one error line each; the daemon
   assert.match(wrongVersion.error.message, /protocol version 99/);
   assert.equal((await exchange('{"v":1,"op":"ping"}\n')).split('\n').length, 2);
   await assertAnswersTokens();
+});
+
+test('a request line that arrives a byte at a time, split inside UTF-8 characters, is answered', async () => {
+  // A variable the cache key includes, with multi-byte characters in it.
+  const env = { ...h.env(KEYS), AWS_X_NOTE: 'région ✓ 🚀' };
+  const line = tokenRequestLine({ clusterId: 'eks-a', region: 'eu-west-1' }, env);
+  // Sent whole first; the trickled copy must then hit the same cache key, which a decoding slip
+  // (a character split between reads turned into U+FFFD) would miss.
+  assert.match(await exchange(line), /"ok":true/);
+  const bytes = Buffer.from(line);
+  const answer = await new Promise<string>((resolve, reject) => {
+    const socket = createConnection(h.socket);
+    let text = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (d: string) => {
+      text += d;
+    });
+    socket.on('close', () => resolve(text));
+    socket.on('error', reject);
+    socket.on('connect', async () => {
+      // A pause after every byte of the note, so that the daemon reads each one on its own.
+      const note = bytes.indexOf('région');
+      for (let i = 0; i < bytes.length; i++) {
+        socket.write(bytes.subarray(i, i + 1));
+        if (i >= note && i < note + 20) await sleep(2);
+      }
+    });
+  });
+  const reply = JSON.parse(answer.split('\n').find((l) => l.includes('"ok"')) ?? '{}');
+  assert.equal(reply.ok, true, answer.slice(0, 300));
+  assert.equal(reply.cached, true, 'the same key as the whole line');
 });
 
 test('fuzz: random lines against the live daemon each get one JSON line back', async () => {
