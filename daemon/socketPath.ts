@@ -22,15 +22,22 @@ export function resolveSocketPath(env: Record<string, string | undefined>, uid =
   return `/tmp/eks-token-${uid}/daemon.sock`;
 }
 
-// Segments with no slash, none of them empty, "." or "..": path.resolve would return such a path as is.
-const NORMAL_ABSOLUTE = /^(?:\/(?!\.\.?(?:\/|$))[^/]+)+$/;
-
 /**
- * True for an absolute path that path.resolve would leave unchanged. The hot path skips resolve()
- * and join() for these: their first call in a process costs ~0.5 ms, a tenth of a cache hit's own work.
+ * True for an absolute path that path.resolve would leave unchanged: no empty, "." or ".." segment
+ * and no trailing slash. The hot path skips resolve() and join() for these (string tests, not a
+ * regex: each first use in a process costs ~0.1 ms, where a cache hit's own work is a few ms).
  */
 export function isNormalAbsolute(path: string): boolean {
-  return NORMAL_ABSOLUTE.test(path);
+  return (
+    path.length > 1 &&
+    path.startsWith('/') &&
+    !path.endsWith('/') &&
+    !path.endsWith('/.') &&
+    !path.endsWith('/..') &&
+    !path.includes('//') &&
+    !path.includes('/./') &&
+    !path.includes('/../')
+  );
 }
 
 /** The directory of a path from resolveSocketPath (always absolute and normal). */

@@ -152,7 +152,8 @@ export function scanSimpleFlags(
       const eq = arg.indexOf('=');
       name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
       if (eq >= 0) inline = arg.slice(eq + 1);
-    } else if (/^-[A-Za-z]$/.test(arg)) {
+    } else if (arg.length === 2 && arg[0] === '-') {
+      // A letter, as parseArgs's short options are; anything else finds no option below.
       name = Object.keys(options).find((key) => options[key]?.short === arg[1]);
     }
     const option = name ? options[name] : undefined;

@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { parseDaemonRequest } from '../../daemon/parseRequest.js';
-import { forwardedEnv, PROTOCOL_VERSION, parseTokenReply, tokenRequestLine } from '../../daemon/protocol.js';
+import {
+  forwardedEnv,
+  isKeyEnv,
+  PROTOCOL_VERSION,
+  parseTokenReply,
+  tokenRequestLine,
+} from '../../daemon/protocol.js';
 import { isEksTokenError } from '../../src/EksTokenError.js';
 import type { TokenRequest } from '../../src/parseCommandLine.js';
 
@@ -122,4 +128,17 @@ test('fuzz: the client accepts only well-formed answers of its own protocol vers
   assert.equal(parseTokenReply(JSON.stringify({ ...good, warnings: ['a\nb'] }), now), undefined);
   const odd = parseTokenReply('{"v":1,"ok":false,"error":{"code":"E","message":{"toString":1}}}', now);
   assert.deepEqual(odd, { v: 1, ok: false, error: { code: 'E', message: '' } });
+});
+
+test('cache-key variables are HOME, EKS_TOKEN_DNS_SERVER and AWS_[A-Z0-9_]+, for any name', () => {
+  const spec = /^(?:AWS_[A-Z0-9_]+|HOME|EKS_TOKEN_DNS_SERVER)$/;
+  const name = fc.oneof(
+    fc.stringMatching(/^AWS_[A-Za-z0-9_.-]{0,8}$/),
+    fc.constantFrom('HOME', 'EKS_TOKEN_DNS_SERVER', 'AWS_', 'AWS', 'aws_region', 'HOMEX', 'PATH'),
+    fc.string({ maxLength: 10 }),
+  );
+  fc.assert(
+    fc.property(name, (n) => assert.equal(isKeyEnv(n), spec.test(n), n)),
+    { numRuns: 5000 },
+  );
 });

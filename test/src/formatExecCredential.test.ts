@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import fc from 'fast-check';
 import { EksTokenError } from '../../src/EksTokenError.js';
 import { formatExecCredential, formatTimestamp, resolveExecInfo } from '../../src/formatExecCredential.js';
 
@@ -40,4 +41,22 @@ test('ExecCredential JSON: RFC 3339 seconds with Z, empty spec', () => {
     spec: {},
     status: { expirationTimestamp: '2026-11-21T23:52:46Z', token: 'k8s-aws-v1.abc' },
   });
+});
+
+test('the timestamp equals toISOString to the second, for any instant in years 0 to 9999', () => {
+  const max = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+  // Date.UTC maps years 0-99 to 1900-1999, so year 0 is set explicitly.
+  const yearZero = new Date(0);
+  yearZero.setUTCFullYear(0, 0, 1);
+  fc.assert(
+    fc.property(fc.integer({ min: yearZero.getTime(), max }), (ms) => {
+      const iso = new Date(Math.floor(ms / 1000) * 1000).toISOString();
+      assert.equal(formatTimestamp(ms), `${iso.slice(0, 19)}Z`);
+    }),
+    { numRuns: 5000 },
+  );
+  // Each field at its widest and narrowest, so a missing pad fails here.
+  assert.equal(formatTimestamp(Date.UTC(2026, 0, 2, 3, 4, 5)), '2026-01-02T03:04:05Z');
+  assert.equal(formatTimestamp(yearZero.getTime()), '0000-01-01T00:00:00Z');
+  assert.throws(() => formatTimestamp(Number.NaN), RangeError);
 });
