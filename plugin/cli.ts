@@ -1,3 +1,4 @@
+import { formatErrorLine } from '../src/EksTokenError.js';
 import type { DaemonOutcome } from './daemonClient.js';
 import type { PluginDeps } from './deps.js';
 import { fdSink } from './fdSink.js';
@@ -37,8 +38,10 @@ answerFromDaemon(
   deps.env,
   deps.now,
   deps,
-  () => {
-    process.exitCode = 0;
+  (error) => {
+    // As the full CLI reports a failure: one line on stderr, exit code 1.
+    if (error !== undefined) deps.stderr.write(`${formatErrorLine(error)}\n`);
+    process.exitCode = error === undefined ? 0 : 1;
   },
   (outcome) => void runFullCli(outcome),
 );

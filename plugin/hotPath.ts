@@ -14,15 +14,16 @@ export interface TokenOutput {
 }
 
 /**
- * Prints the daemon's token and calls `answered` when it can; otherwise calls `next`, with the
- * daemon's outcome when it was asked, so the full CLI does not ask again.
+ * Prints the daemon's token and calls `answered` when it can (with the error if printing failed);
+ * otherwise calls `next`, with the daemon's outcome when it was asked, so the full CLI does not ask
+ * again.
  */
 export function answerFromDaemon(
   argv: string[],
   env: Record<string, string | undefined>,
   now: () => number,
   out: TokenOutput,
-  answered: () => void,
+  answered: (error?: unknown) => void,
   next: (outcome?: DaemonOutcome) => void,
 ): void {
   const call = plainDaemonCall(argv, env);
@@ -35,7 +36,13 @@ export function answerFromDaemon(
       next(outcome);
       return;
     }
-    writeDaemonToken(outcome.reply, call.cmd, call.execInfo, out);
+    try {
+      writeDaemonToken(outcome.reply, call.cmd, call.execInfo, out);
+    } catch (error) {
+      // Inside a socket callback nothing else would catch it (a closed stdout, say).
+      answered(error);
+      return;
+    }
     answered();
   });
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -93,6 +93,23 @@ test('a cache hit through the daemon loads only Node built-ins and our own small
   // The recorder does see packages when they load: the in-process path pulls in the AWS SDK.
   const cold = await recorded([...ARGS, '--daemon', 'off'], env);
   assert.ok(cold.loaded.some((u) => u.includes('/node_modules/@smithy/')));
+  if (existsSync(BUNDLE)) {
+    // kubectl gone before the answer is printed: its end of stdout is closed, so writing fails with
+    // EPIPE inside the socket callback. One line on stderr and exit code 1, as the full CLI would.
+    const child = spawn(process.execPath, [BUNDLE, ...HOT_ARGS], {
+      env: { PATH: process.env.PATH, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    // Closed at once; the child needs tens of milliseconds to start before it writes anything.
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d;
+    });
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    assert.equal(code, 1, stderr);
+    assert.match(stderr, /^eks-token: .*EPIPE.*\n$/);
+  }
   await h.run(['daemon', 'stop'], h.env());
 });
 
