@@ -1,7 +1,7 @@
 // Bundles the CLI into dist/bundle as CommonJS files, because kubectl pays for start-up on every
 // call and Node starts CommonJS faster than ES modules (no ESM loader, no module jobs):
-// - cli.cjs: the entry, holding only what a daemon cache hit needs (argument parsing, the socket
-//   client, output): Node built-ins only. The full CLI (main.cjs) loads only when a call needs more.
+// - cli.cjs: the entry: what a daemon cache hit needs (argument parsing, the socket client, output)
+//   and the CLI's dispatch, Node built-ins only.
 // - one file per module the code loads with import() (the AWS SDK path, DNS, undici, the daemon,
 //   subcommands), each loaded only when a call needs it. Small shared modules are copied into
 //   each file; nothing relies on sharing one copy (errors are recognised by name, not instanceof).
