@@ -15,7 +15,7 @@ export interface PluginDeps {
   stdin: NodeJS.ReadableStream;
   /** Path of this CLI's entry script, for starting the daemon in the background. */
   selfPath?: string;
-  /** What the daemon already answered for this very call (the entry asks before loading the CLI). */
+  /** What the daemon already answered for this very call (the entry asks before the full CLI runs). */
   daemonOutcome?: DaemonOutcome;
 }
 
