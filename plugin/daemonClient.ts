@@ -66,8 +66,17 @@ export function requestFromDaemon(
     return;
   }
   // Loaded here, not at the top: `net` costs ~6 ms to load, which --daemon off never needs.
-  // getBuiltinModule rather than import(): synchronous, and no module namespace to build.
-  const { createConnection } = process.getBuiltinModule('node:net');
+  // getBuiltinModule rather than import(): synchronous, and no module namespace to build. Node
+  // before 20.16 lacks it (install.sh refuses such a Node, but one can be switched to later): then
+  // the daemon is skipped and the token made in-process, rather than the plugin failing.
+  const net = (process.getBuiltinModule as typeof process.getBuiltinModule | undefined)?.('node:net');
+  if (!net) {
+    settle(
+      miss('error', `Node.js ${process.version} cannot load the daemon client: use Node.js 20.16 or newer`),
+    );
+    return;
+  }
+  const { createConnection } = net;
   let pending: Buffer | undefined;
   let done = false;
   // Read into one reused buffer (no readable-stream buffering, no string decoder) and write before

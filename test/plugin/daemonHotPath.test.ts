@@ -8,6 +8,7 @@ import { DaemonHarness, KEYS, tokenOf, waitFor } from '../helpers/daemonHarness.
 
 const RECORDER = fileURLToPath(new URL('../helpers/moduleRecorder.js', import.meta.url));
 const CJS_RECORDER = fileURLToPath(new URL('../helpers/cjsModuleRecorder.cjs', import.meta.url));
+const OLD_NODE = fileURLToPath(new URL('../helpers/withoutGetBuiltinModule.cjs', import.meta.url));
 const DIST = fileURLToPath(new URL('../../', import.meta.url));
 const BUNDLE = fileURLToPath(new URL('../../bundle/cli.cjs', import.meta.url));
 const ARGS = ['token', '-i', 'eks-a', '--region', 'eu-west-1', '--debug'];
@@ -109,6 +110,16 @@ test('a cache hit through the daemon loads only Node built-ins and our own small
     const code = await new Promise((resolve) => child.on('close', resolve));
     assert.equal(code, 1, stderr);
     assert.match(stderr, /^eks-token: .*EPIPE.*\n$/);
+  }
+  // A Node without process.getBuiltinModule (before 20.16) skips the daemon and mints in-process.
+  for (const script of existsSync(BUNDLE) ? [undefined, BUNDLE] : [undefined]) {
+    const hitsBefore = await daemonHits();
+    const old = await h.run(HOT_ARGS, env, { nodeArgs: ['-r', OLD_NODE], ...(script ? { script } : {}) });
+    assert.equal(old.code, 0, old.stderr);
+    assert.match(tokenOf(old.stdout), /^k8s-aws-v1\./);
+    assert.equal(await daemonHits(), hitsBefore, 'the daemon was not asked');
+    const debug = await h.run(ARGS, env, { nodeArgs: ['-r', OLD_NODE], ...(script ? { script } : {}) });
+    assert.match(debug.stderr, /daemon not used \(error: Node\.js v[\d.]+ cannot load the daemon client/);
   }
   await h.run(['daemon', 'stop'], h.env());
 });
