@@ -113,12 +113,13 @@ test('a cache hit through the daemon loads only Node built-ins and our own small
   }
   // A Node without process.getBuiltinModule (before 20.16) skips the daemon and mints in-process.
   for (const script of existsSync(BUNDLE) ? [undefined, BUNDLE] : [undefined]) {
+    const options = { nodeArgs: ['-r', OLD_NODE], ...(script ? { script } : {}) };
     const hitsBefore = await daemonHits();
-    const old = await h.run(HOT_ARGS, env, { nodeArgs: ['-r', OLD_NODE], ...(script ? { script } : {}) });
+    const old = await h.run(HOT_ARGS, env, options);
     assert.equal(old.code, 0, old.stderr);
     assert.match(tokenOf(old.stdout), /^k8s-aws-v1\./);
     assert.equal(await daemonHits(), hitsBefore, 'the daemon was not asked');
-    const debug = await h.run(ARGS, env, { nodeArgs: ['-r', OLD_NODE], ...(script ? { script } : {}) });
+    const debug = await h.run(ARGS, env, options);
     assert.match(debug.stderr, /daemon not used \(error: Node\.js v[\d.]+ cannot load the daemon client/);
   }
   await h.run(['daemon', 'stop'], h.env());
