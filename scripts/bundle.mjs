@@ -5,7 +5,7 @@
 // - one file per module the code loads with import() (the AWS SDK path, DNS, undici, the daemon,
 //   subcommands), each loaded only when a call needs it. Small shared modules are copied into
 //   each file; nothing relies on sharing one copy (errors are recognised by name, not instanceof).
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { build } from 'esbuild';
 
@@ -76,5 +76,7 @@ const result = await build({
   ],
 });
 
+// Emptied first: a bundle a previous build made and this one does not would otherwise be installed too.
+rmSync('dist/bundle', { recursive: true, force: true });
 mkdirSync('dist/bundle', { recursive: true });
 for (const file of result.outputFiles) writeFileSync(file.path, file.text);
