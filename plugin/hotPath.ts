@@ -1,17 +1,13 @@
 // The plugin's first move on every call: a plain token call with the daemon on is answered from the
 // daemon here, with callbacks and before anything else is loaded. Everything else (other commands,
 // --help, --debug, flags that do not parse, daemon misses) goes to the full CLI in main.ts.
-import type { TokenReply } from '../daemon/protocol.js';
 import { type ExecInfo, formatExecCredential, resolveExecInfo } from '../src/formatExecCredential.js';
 import { parseTokenCommand, type TokenCommand } from '../src/parseCommandLine.js';
 import { type DaemonOutcome, requestFromDaemon } from './daemonClient.js';
-import type { TextSink } from './deps.js';
+import type { PluginDeps } from './deps.js';
 
-/** Where a daemon's answer is printed. */
-export interface TokenOutput {
-  stdout: TextSink;
-  stderr: TextSink;
-}
+/** Where a token is printed. */
+export type TokenOutput = Pick<PluginDeps, 'stdout' | 'stderr'>;
 
 /**
  * Prints the daemon's token and calls `answered` when it can (with the error if printing failed);
@@ -37,7 +33,7 @@ export function answerFromDaemon(
       return;
     }
     try {
-      writeDaemonToken(outcome.reply, call.cmd, call.execInfo, out);
+      writeToken(call.cmd, call.execInfo, out, outcome.reply);
     } catch (error) {
       // Inside a socket callback nothing else would catch it (a closed stdout, say).
       answered(error);
@@ -67,17 +63,17 @@ function plainDaemonCall(
   }
 }
 
-/** Prints a daemon's answer as the in-process plugin would: its warnings, then the credential. */
-export function writeDaemonToken(
-  reply: TokenReply,
+/** Prints a token as kubectl asked for it (credential or bare token), after a daemon answer's notes. */
+export function writeToken(
   cmd: TokenCommand,
   execInfo: ExecInfo,
   out: TokenOutput,
+  token: { token: string; expiresAt: number; warnings?: string[] },
 ): void {
-  for (const warning of reply.warnings) out.stderr.write(`${warning}\n`);
+  for (const warning of token.warnings ?? []) out.stderr.write(`${warning}\n`);
   out.stdout.write(
     cmd.tokenOnly
-      ? `${reply.token}\n`
-      : formatExecCredential(execInfo.apiVersion, reply.token, reply.expiresAt),
+      ? `${token.token}\n`
+      : formatExecCredential(execInfo.apiVersion, token.token, token.expiresAt),
   );
 }

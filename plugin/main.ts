@@ -1,9 +1,9 @@
 import { EksTokenError, formatErrorLine, isEksTokenError } from '../src/EksTokenError.js';
-import { type ExecInfo, formatExecCredential, resolveExecInfo } from '../src/formatExecCredential.js';
+import { type ExecInfo, resolveExecInfo } from '../src/formatExecCredential.js';
 import { parseTokenCommand, type TokenCommand } from '../src/parseCommandLine.js';
 import { askDaemon } from './daemonClient.js';
 import { type PluginDeps, readLine } from './deps.js';
-import { writeDaemonToken } from './hotPath.js';
+import { writeToken } from './hotPath.js';
 import { VERSION } from './version.js';
 
 /** The CLI: runs one command and returns its exit code; never exits the process itself. */
@@ -64,10 +64,6 @@ async function runToken(cmd: TokenCommand, deps: PluginDeps): Promise<number> {
   // Validate what kubectl asked for before any network or credential work.
   const execInfo = resolveExecInfo(deps.env.KUBERNETES_EXEC_INFO);
   const log = (line: string) => deps.stderr.write(`${line}\n`);
-  const emit = (token: string, expiresAt: number) =>
-    deps.stdout.write(
-      cmd.tokenOnly ? `${token}\n` : formatExecCredential(execInfo.apiVersion, token, expiresAt),
-    );
   let noDaemon = false;
   if (cmd.daemon !== 'off') {
     // The entry (cli.ts) asked already unless --debug or a test calls run() directly.
@@ -77,7 +73,7 @@ async function runToken(cmd: TokenCommand, deps: PluginDeps): Promise<number> {
         log(
           `eks-token: debug: token from the daemon (${outcome.reply.cached ? 'cached' : 'minted'}) for cluster ${outcome.reply.clusterName} expires ${new Date(outcome.reply.expiresAt).toISOString()}`,
         );
-      writeDaemonToken(outcome.reply, cmd, execInfo, deps);
+      writeToken(cmd, execInfo, deps, outcome.reply);
       return 0;
     }
     // Any daemon trouble only costs time: kubectl never fails because of the daemon.
@@ -97,7 +93,7 @@ async function runToken(cmd: TokenCommand, deps: PluginDeps): Promise<number> {
     log(
       `eks-token: debug: token for cluster ${minted.clusterName} expires ${new Date(minted.expiresAt).toISOString()}`,
     );
-  emit(minted.token, minted.expiresAt);
+  writeToken(cmd, execInfo, deps, minted);
   if (cmd.daemon === 'auto' && noDaemon && deps.selfPath) {
     // After the answer is out: the daemon starts detached while kubectl carries on.
     const { spawnDaemon } = await import('../daemon/spawnDaemon.js');
