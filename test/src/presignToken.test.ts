@@ -68,6 +68,7 @@ for (const withSession of [false, true]) {
       };
       if (withSession) env.AWS_SESSION_TOKEN = SESSION;
       const peer = await awsGetToken('eks-green', c.region, env);
+      const returnedAt = Date.now();
       const ours = await presignToken({
         credentials: creds,
         endpoint: resolveStsEndpoint(c.region, c.options),
@@ -75,7 +76,11 @@ for (const withSession of [false, true]) {
         now: peer.at,
       });
       assert.equal(ours.token, peer.token);
-      assert.equal(ours.expiresAt, peer.expiration);
+      assert.equal(ours.expiresAt, peer.at + 14 * 60_000);
+      // The aws CLI reads the clock again after signing (get_expiration_time), so its expiry can
+      // fall in a later second than X-Amz-Date; ours is tied to the signing second.
+      assert.ok(peer.expiration >= ours.expiresAt, 'aws expiry is not before the signing second + 14 min');
+      assert.ok(peer.expiration <= returnedAt + 14 * 60_000, 'aws expiry was read during its own run');
     });
   }
 }
