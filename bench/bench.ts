@@ -8,13 +8,22 @@ import { fileURLToPath } from 'node:url';
 import { tokenRequestLine } from '../daemon/protocol.js';
 import { startStsTestServer } from '../test/helpers/stsTestServer.js';
 import { burst } from './concurrency.js';
-import { buildSocketLoad, loadDaemon, medianLoad, rssWithKeys } from './daemonLoad.js';
+import {
+  answerLine,
+  buildSocketLoad,
+  type LoadResult,
+  loadDaemon,
+  medianLoads,
+  rssWithKeys,
+  startFloorServer,
+} from './daemonLoad.js';
 import { startupChartSvg, table } from './report.js';
 import { poolStartup, type StartupCase, timeStartup } from './startup.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-// The launcher users run: install.sh writes it with the bundle's path built in.
 const FLOOR_CLIENT = fileURLToPath(new URL('./floorClient.cjs', import.meta.url));
+const FLOOR_SERVER = fileURLToPath(new URL('./floorServer.cjs', import.meta.url));
+// The launcher users run: install.sh writes it with the bundle's path built in.
 const CLI = join(mkdtempSync(join(tmpdir(), 'eks-token-bench-prefix-')), 'bin/eks-token');
 const rounds = Number(process.env.BENCH_ROUNDS ?? 15);
 // Start-up runs in blocks of `rounds`; a ratio per block shows how much the machine moved meanwhile.
@@ -131,56 +140,93 @@ try {
   say('## Daemon under load (cache hits, one connection per request as the plugin does)\n');
   const generator = buildSocketLoad(root, dir);
   const hit = { clusterId: 'eks-bench', region: 'eu-west-1' };
-  const closed = [1, 16, 64, 256].map((clients) =>
-    medianLoad(
-      () =>
-        loadDaemon(generator, base.EKS_TOKEN_SOCKET, hit, env, {
-          clients,
-          ratePerSecond: 0,
-          durationMs: 2000,
-        }),
-      3,
-      false,
-    ),
-  );
-  say('Each row is the middle of 3 runs.\n');
-  say('Closed loop: each client sends its next request as soon as it has its answer (the most it can do).\n');
-  say(
-    table(
-      ['clients', 'requests', 'requests/s', 'p50 ms', 'p99 ms'],
-      closed.map((l) => [
-        l.clients,
-        l.requests,
-        l.perSecond.toFixed(0),
-        l.p50Ms.toFixed(2),
-        l.p99Ms.toFixed(2),
-      ]),
-    ),
-  );
-  say('\nOpen loop: 64 clients sending a fixed total rate, latency timed from when each request was due.\n');
-  const open = [1000, 5000].map((ratePerSecond) =>
-    medianLoad(
-      () =>
-        loadDaemon(generator, base.EKS_TOKEN_SOCKET, hit, env, {
-          clients: 64,
+  // The floor: a bare Node server answering with the daemon's own answer line, between the daemon's runs.
+  const answerFile = join(dir, 'answer.line');
+  writeFileSync(answerFile, await answerLine(base.EKS_TOKEN_SOCKET, hit, env), { mode: 0o600 });
+  const floorSocket = join(dir, 'floor.sock');
+  const floorServer = await startFloorServer(FLOOR_SERVER, floorSocket, answerFile);
+  try {
+    const load = (socketPath: string, clients: number, ratePerSecond: number, durationMs: number) => () =>
+      loadDaemon(generator, socketPath, hit, env, { clients, ratePerSecond, durationMs });
+    const closed = [1, 16, 64, 256].map((clients) => {
+      const [daemon, floor] = medianLoads(
+        [
+          load(base.EKS_TOKEN_SOCKET, clients, 0, 2000),
+          ...(clients === 64 ? [load(floorSocket, clients, 0, 2000)] : []),
+        ],
+        3,
+        false,
+      );
+      if (!daemon) throw new Error('medianLoads returned fewer loads than it was given');
+      return { daemon, floor };
+    });
+    say('Each row is the middle of 3 runs.\n');
+    say(
+      "Bare Node server: the reference row (bench/floorServer.cts), the least a Node server does to answer, with the daemon's Node flags: read to the newline, write the daemon's answer line (captured once), close. Its runs alternate with the daemon's.\n",
+    );
+    say(
+      'Closed loop: each client sends its next request as soon as it has its answer (the most it can do).\n',
+    );
+    const row = (name: string | number, l: LoadResult) => [
+      name,
+      l.requests,
+      l.perSecond.toFixed(0),
+      l.p50Ms.toFixed(2),
+      l.p99Ms.toFixed(2),
+    ];
+    say(
+      table(
+        ['clients', 'requests', 'requests/s', 'p50 ms', 'p99 ms'],
+        closed.flatMap(({ daemon, floor }) => [
+          row(daemon.middle.clients, daemon.middle),
+          ...(floor ? [row(`${floor.middle.clients}, bare Node server`, floor.middle)] : []),
+        ]),
+      ),
+    );
+    say(
+      '\nOpen loop: 64 clients sending a fixed total rate, latency timed from when each request was due.\n',
+    );
+    const rates = [1000, 5000];
+    const open = rates.map((ratePerSecond) => {
+      const [daemon, floor] = medianLoads(
+        [load(base.EKS_TOKEN_SOCKET, 64, ratePerSecond, 3000), load(floorSocket, 64, ratePerSecond, 3000)],
+        3,
+        true,
+      );
+      if (!daemon || !floor) throw new Error('medianLoads returned fewer loads than it was given');
+      return { ratePerSecond, daemon, floor };
+    });
+    say(
+      table(
+        [
+          'offered requests/s',
+          'answered requests/s',
+          'p50 ms',
+          'p99 ms',
+          'bare Node server p50 ms',
+          'bare Node server p99 ms',
+        ],
+        open.map(({ ratePerSecond, daemon, floor }) => [
           ratePerSecond,
-          durationMs: 3000,
-        }),
-      3,
-      true,
-    ),
-  );
-  say(
-    table(
-      ['offered requests/s', 'answered requests/s', 'p50 ms', 'p99 ms'],
-      open.map((l, k) => [
-        [1000, 5000][k] ?? 0,
-        l.perSecond.toFixed(0),
-        l.p50Ms.toFixed(2),
-        l.p99Ms.toFixed(2),
-      ]),
-    ),
-  );
+          daemon.middle.perSecond.toFixed(0),
+          daemon.middle.p50Ms.toFixed(2),
+          daemon.middle.p99Ms.toFixed(2),
+          floor.middle.p50Ms.toFixed(2),
+          floor.middle.p99Ms.toFixed(2),
+        ]),
+      ),
+    );
+    const p99s = (runs: LoadResult[]) => runs.map((r) => r.p99Ms.toFixed(2)).join(', ');
+    say('\np99 of each run, in the order they ran, ms:\n');
+    for (const { ratePerSecond, daemon, floor } of open)
+      say(`- ${ratePerSecond} requests/s: daemon ${p99s(daemon.runs)}; bare Node server ${p99s(floor.runs)}`);
+    const at5000 = open.find((o) => o.ratePerSecond === 5000);
+    say(
+      `\nTargets: daemon p99 <= 5 ms at 5,000 requests/s: ${at5000?.daemon.middle.p99Ms.toFixed(2) ?? 'n/a'} ms (bare Node server: ${at5000?.floor.middle.p99Ms.toFixed(2) ?? 'n/a'} ms).`,
+    );
+  } finally {
+    floorServer.kill();
+  }
   const pid = JSON.parse(cli(['daemon', 'status', '--json'], env)).pid as number;
   const rss = await rssWithKeys(base.EKS_TOKEN_SOCKET, pid, env, 1000);
   say(`\nDaemon RSS with 1,000 cached keys: ${rss.toFixed(1)} MB.\n`);

@@ -1,8 +1,9 @@
-import { execFileSync } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { tokenRequestLine } from '../daemon/protocol.js';
+import { DAEMON_NODE_FLAGS } from '../daemon/spawnDaemon.js';
 import type { TokenRequest } from '../src/parseCommandLine.js';
 
 /** Throughput and latency of the daemon at one load. */
@@ -53,20 +54,30 @@ export function loadDaemon(
   };
 }
 
-/**
- * Runs the same load `times` times and keeps the middle run (by throughput in a closed loop, by p99
- * in an open one): on a shared 2-vCPU VM one run can land on a neighbour's burst.
- */
-export function medianLoad(run: () => LoadResult, times: number, open: boolean): LoadResult {
-  const runs = Array.from({ length: times }, run);
-  runs.sort((a, b) => (open ? a.p99Ms - b.p99Ms : a.perSecond - b.perSecond));
-  const middle = runs[Math.floor(runs.length / 2)];
-  if (!middle) throw new Error('medianLoad needs at least one run');
-  return middle;
+/** The runs of one load, in the order they ran, and the middle one. */
+export interface LoadRuns {
+  middle: LoadResult;
+  runs: LoadResult[];
 }
 
-/** One plugin-style exchange from Node, for filling the cache. */
-function exchange(socketPath: string, line: string): Promise<void> {
+/**
+ * Runs each load `times` times, interleaved (a, b, a, b, ...) so drift hits all of them alike, and
+ * keeps each one's middle run (by throughput in a closed loop, by p99 in an open one): on a shared
+ * 2-vCPU VM one run can land on a neighbour's burst.
+ */
+export function medianLoads(loads: (() => LoadResult)[], times: number, open: boolean): LoadRuns[] {
+  const runs: LoadResult[][] = loads.map(() => []);
+  for (let i = 0; i < times; i++) for (const [k, load] of loads.entries()) runs[k]?.push(load());
+  return runs.map((r) => {
+    const sorted = [...r].sort((a, b) => (open ? a.p99Ms - b.p99Ms : a.perSecond - b.perSecond));
+    const middle = sorted[Math.floor(sorted.length / 2)];
+    if (!middle) throw new Error('medianLoads needs at least one run');
+    return { middle, runs: r };
+  });
+}
+
+/** One plugin-style exchange from Node, resolving to the answer line (newline included). */
+function exchange(socketPath: string, line: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = createConnection(socketPath);
     let got = '';
@@ -74,13 +85,47 @@ function exchange(socketPath: string, line: string): Promise<void> {
     socket.on('connect', () => socket.write(line));
     socket.on('data', (d: string) => {
       got += d;
-      const answer = got.split('\n').find((l) => l.includes('"ok":'));
+      // Whole lines only: the last piece may be a line still arriving.
+      const answer = got
+        .split('\n')
+        .slice(0, -1)
+        .find((l) => l.includes('"ok":'));
       if (!answer) return;
       socket.destroy();
-      if (answer.includes('"ok":true')) resolve();
+      if (answer.includes('"ok":true')) resolve(`${answer}\n`);
       else reject(new Error(`daemon answered ${answer.slice(0, 200)}`));
     });
     socket.on('error', reject);
+  });
+}
+
+/** The daemon's answer line to `request` (after any `pending` line), for the floor server to repeat. */
+export function answerLine(
+  socketPath: string,
+  request: TokenRequest,
+  env: Record<string, string>,
+): Promise<string> {
+  return exchange(socketPath, tokenRequestLine(request, env));
+}
+
+/** Starts bench/floorServer with the daemon's Node flags, resolving once it listens on `socketPath`. */
+export function startFloorServer(
+  script: string,
+  socketPath: string,
+  answerFile: string,
+): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, script, socketPath, answerFile], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let got = '';
+    child.stdout?.setEncoding('utf8');
+    child.stdout?.on('data', (d: string) => {
+      got += d;
+      if (got.includes('ready\n')) resolve(child);
+    });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => reject(new Error(`floor server exited (${signal ?? code})`)));
   });
 }
 
