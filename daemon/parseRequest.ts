@@ -2,7 +2,9 @@ import { EksTokenError } from '../src/EksTokenError.js';
 import type { TokenRequest } from '../src/parseCommandLine.js';
 import { type DaemonRequest, PROTOCOL_VERSION } from './protocol.js';
 
-const OPS = new Set(['token', 'status', 'flush', 'stop', 'ping']);
+const OPS = new Set(['token', 'exec', 'status', 'flush', 'stop', 'ping']);
+// The plugin's arguments: kubeconfig args are a handful of short flags.
+const MAX_ARGS = 64;
 const MAX_FIELD = 2048;
 const MAX_ENV_VALUE = 16 * 1024;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
@@ -28,7 +30,9 @@ export function parseDaemonRequest(line: string): DaemonRequest {
   }
   const op = raw.op;
   if (typeof op !== 'string' || !OPS.has(op)) throw bad('unknown op');
-  if (op !== 'token') return { v: PROTOCOL_VERSION, op: op as Exclude<DaemonRequest['op'], 'token'> };
+  if (op === 'exec') return { v: PROTOCOL_VERSION, op, argv: parseArgv(raw.argv), env: parseEnv(raw.env) };
+  if (op !== 'token')
+    return { v: PROTOCOL_VERSION, op: op as Exclude<DaemonRequest['op'], 'token' | 'exec'> };
   return {
     v: PROTOCOL_VERSION,
     op: 'token',
@@ -70,6 +74,17 @@ function parseTokenRequest(raw: unknown): TokenRequest {
     request.dnsServers = [...servers];
   }
   return request;
+}
+
+function parseArgv(raw: unknown): string[] {
+  if (
+    !Array.isArray(raw) ||
+    raw.length === 0 ||
+    raw.length > MAX_ARGS ||
+    !raw.every((a) => typeof a === 'string' && a.length <= MAX_FIELD && !a.includes('\0'))
+  )
+    throw bad('argv is not a short list of arguments');
+  return [...raw];
 }
 
 function parseEnv(raw: unknown): Record<string, string> {

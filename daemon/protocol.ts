@@ -8,12 +8,16 @@ export const PROTOCOL_VERSION = 1;
 export const MAX_LINE_BYTES = 64 * 1024;
 
 /** The operations the daemon answers. */
-export type DaemonOp = 'token' | 'status' | 'flush' | 'stop' | 'ping';
+export type DaemonOp = 'token' | 'exec' | 'status' | 'flush' | 'stop' | 'ping';
 
-/** One request line: a token request with the caller's environment, or a control operation. */
+/**
+ * One request line: a token request with the caller's environment; the plugin's own command line
+ * (`exec`: the daemon parses it and answers what the plugin prints); or a control operation.
+ */
 export type DaemonRequest =
   | { v: number; op: 'token'; request: TokenRequest; env: Record<string, string> }
-  | { v: number; op: Exclude<DaemonOp, 'token'> };
+  | { v: number; op: 'exec'; argv: string[]; env: Record<string, string> }
+  | { v: number; op: Exclude<DaemonOp, 'token' | 'exec'> };
 
 /** A successful token answer. */
 export interface TokenReply {
@@ -27,6 +31,16 @@ export interface TokenReply {
   cached: boolean;
   /** Notes the in-process plugin would have printed on stderr. */
   warnings: string[];
+}
+
+/** A successful `exec` answer: what the plugin prints, as the in-process plugin would print it. */
+export interface ExecReply {
+  v: number;
+  ok: true;
+  /** Epoch ms: the token's expiry. */
+  expiresAt: number;
+  stdout: string;
+  stderr: string;
 }
 
 /** A failed answer: the client falls back to minting in-process. */
@@ -96,6 +110,36 @@ export function forwardedEnv(env: Record<string, string | undefined>): Record<st
   return out;
 }
 
+// What parsing the plugin's command line reads besides the key variables (an `exec` request only).
+const COMMAND_ENV = ['KUBERNETES_EXEC_INFO', 'KUBERNETES_AWS_AUTHENTICATOR_CLUSTER_ID', 'EKS_TOKEN_DAEMON'];
+
+/** The `exec` request line: the plugin's arguments (command first) and the variables they need. */
+export function execRequestLine(argv: string[], env: Record<string, string | undefined>): string {
+  const forwarded = forwardedEnv(env);
+  for (const name of COMMAND_ENV) {
+    const value = env[name];
+    if (value !== undefined) forwarded[name] = value;
+  }
+  return `${JSON.stringify({ v: PROTOCOL_VERSION, op: 'exec', argv, env: forwarded })}\n`;
+}
+
+/** Checks an `exec` answer line; undefined for anything a correct daemon of this version would not send. */
+export function parseExecReply(line: string, now: number): ExecReply | ErrorReply | undefined {
+  const reply = parseLine(line);
+  if (reply === undefined || isErrorReply(reply)) return reply;
+  const { v, expiresAt, stdout, stderr } = reply;
+  if (
+    reply.ok !== true ||
+    typeof expiresAt !== 'number' ||
+    !(expiresAt > now) ||
+    typeof stdout !== 'string' ||
+    stdout.length === 0 ||
+    typeof stderr !== 'string'
+  )
+    return undefined;
+  return { v: v as number, ok: true, expiresAt, stdout, stderr };
+}
+
 /** The token request line a client sends. */
 export function tokenRequestLine(request: TokenRequest, env: Record<string, string | undefined>): string {
   return `${JSON.stringify({ v: PROTOCOL_VERSION, op: 'token', request, env: forwardedEnv(env) })}\n`;
@@ -103,45 +147,44 @@ export function tokenRequestLine(request: TokenRequest, env: Record<string, stri
 
 /** Checks a token answer line; undefined for anything a correct daemon of this version would not send. */
 export function parseTokenReply(line: string, now: number): TokenReply | ErrorReply | undefined {
-  let reply: {
-    v?: unknown;
-    ok?: unknown;
-    error?: { code?: unknown };
-    token?: unknown;
-    expiresAt?: unknown;
-    clusterName?: unknown;
-    cached?: unknown;
-    warnings?: unknown;
-  };
-  try {
-    reply = JSON.parse(line);
-  } catch {
-    return undefined;
-  }
-  if (typeof reply !== 'object' || reply === null || reply.v !== PROTOCOL_VERSION) return undefined;
-  if (reply.ok === false && typeof reply.error?.code === 'string') {
-    // Rebuilt from checked strings: the caller prints these, and an odd object could throw in a template.
-    const message = (reply.error as { message?: unknown }).message;
-    return {
-      v: PROTOCOL_VERSION,
-      ok: false,
-      error: { code: reply.error.code, message: typeof message === 'string' ? message : '' },
-    };
-  }
-  const v = reply.v;
-  const { token, expiresAt, clusterName, warnings } = reply;
+  const reply = parseLine(line);
+  if (reply === undefined || isErrorReply(reply)) return reply;
+  const { v, token, expiresAt, clusterName, warnings } = reply;
   if (
     reply.ok !== true ||
     typeof token !== 'string' ||
     !/^k8s-aws-v1\.[A-Za-z0-9_-]{1,8000}$/.test(token) ||
     typeof expiresAt !== 'number' ||
-    !Number.isFinite(expiresAt) ||
-    expiresAt <= now ||
+    !(expiresAt > now) ||
     typeof clusterName !== 'string' ||
     !Array.isArray(warnings) ||
     !warnings.every((w) => typeof w === 'string' && w.length < 2000 && !/[\r\n]/.test(w))
   ) {
     return undefined;
   }
-  return { v, ok: true, token, expiresAt, clusterName, cached: reply.cached === true, warnings };
+  return { v: v as number, ok: true, token, expiresAt, clusterName, cached: reply.cached === true, warnings };
+}
+
+// One answer line as JSON of this protocol version: its fields, or the error it reports; undefined
+// when it is neither.
+function parseLine(line: string): Record<string, unknown> | ErrorReply | undefined {
+  let reply: unknown;
+  try {
+    reply = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  if (typeof reply !== 'object' || reply === null) return undefined;
+  const fields = reply as Record<string, unknown>;
+  if (fields.v !== PROTOCOL_VERSION) return undefined;
+  if (fields.ok !== false) return fields;
+  const error = fields.error as { code?: unknown; message?: unknown } | undefined;
+  if (typeof error?.code !== 'string') return undefined;
+  // Rebuilt from checked strings: the caller prints these, and an odd object could throw in a template.
+  const message = typeof error.message === 'string' ? error.message : '';
+  return { v: PROTOCOL_VERSION, ok: false, error: { code: error.code, message } };
+}
+
+function isErrorReply(reply: Record<string, unknown> | ErrorReply): reply is ErrorReply {
+  return reply.ok === false;
 }

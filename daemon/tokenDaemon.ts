@@ -3,8 +3,17 @@ import type { Socket } from 'node:net';
 import { type PreparedRequest, prepareRequest } from './cacheKey.js';
 import { failure, LineServer, sendLine, sendRawLine } from './lineServer.js';
 import { parseDaemonRequest } from './parseRequest.js';
-import { type DaemonRequest, PENDING_LINE, PROTOCOL_VERSION } from './protocol.js';
-import type { TokenService } from './tokenService.js';
+import { prepareExec } from './prepareExec.js';
+import { type DaemonRequest, PENDING_LINE, PROTOCOL_VERSION, type TokenReply } from './protocol.js';
+import { type TokenService, tokenLine } from './tokenService.js';
+
+// How an answer line is made from a token, and the key that tells its forms apart.
+interface Answer {
+  renderKey: string;
+  render: (reply: TokenReply) => string;
+}
+
+const TOKEN_ANSWER: Answer = { renderKey: 'token', render: tokenLine };
 
 const MAINTAIN_EVERY_MS = 20_000;
 // Shells repeat the same request line; this many are remembered already parsed and keyed.
@@ -35,7 +44,10 @@ export class TokenDaemon {
   private lastRequestAt: number;
   private socketIno: number | undefined;
   private stopped = false;
-  private readonly preparedLines = new Map<string, { prepared: PreparedRequest; stampedAt: number }>();
+  private readonly preparedLines = new Map<
+    string,
+    { prepared: PreparedRequest; answer: Answer; stampedAt: number }
+  >();
 
   constructor(private readonly options: TokenDaemonOptions) {
     this.done = new Promise((resolve) => {
@@ -89,7 +101,7 @@ export class TokenDaemon {
         known.prepared = { ...known.prepared, stamp: known.prepared.stampNow() };
         known.stampedAt = now;
       }
-      return this.serveToken(socket, known.prepared);
+      return this.serveToken(socket, known.prepared, known.answer);
     }
     let request: DaemonRequest;
     try {
@@ -112,28 +124,35 @@ export class TokenDaemon {
         return this.stop('stop requested');
     }
     let prepared: PreparedRequest;
+    let answer = TOKEN_ANSWER;
     try {
-      prepared = prepareRequest(request.request, request.env);
+      if (request.op === 'exec') {
+        const exec = prepareExec(request.argv, request.env);
+        prepared = prepareRequest(exec.request, request.env);
+        answer = exec;
+      } else {
+        prepared = prepareRequest(request.request, request.env);
+      }
     } catch (error) {
       return sendLine(socket, failure(error));
     }
-    this.preparedLines.set(line, { prepared, stampedAt: this.options.now() });
+    this.preparedLines.set(line, { prepared, answer, stampedAt: this.options.now() });
     if (this.preparedLines.size > PREPARED_LINES) {
       const oldest = this.preparedLines.keys().next();
       if (!oldest.done) this.preparedLines.delete(oldest.value);
     }
-    return this.serveToken(socket, prepared);
+    return this.serveToken(socket, prepared, answer);
   }
 
-  private async serveToken(socket: Socket, prepared: PreparedRequest): Promise<void> {
+  private async serveToken(socket: Socket, prepared: PreparedRequest, answer: Answer): Promise<void> {
     this.lastRequestAt = this.options.now();
     const service = this.options.service;
     try {
-      const hit = service.lookupLine(prepared);
+      const hit = service.lookupLine(prepared, answer.renderKey, answer.render);
       if (hit !== undefined) return sendRawLine(socket, hit);
       // A miss may take seconds (a credential fetch): say so, and the client waits longer.
       socket.write(PENDING_LINE);
-      sendLine(socket, await service.mint(prepared));
+      sendRawLine(socket, answer.render(await service.mint(prepared)));
     } catch (error) {
       sendLine(socket, failure(error));
     }

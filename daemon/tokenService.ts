@@ -39,7 +39,7 @@ export class TokenService {
   private readonly credentials: CredentialCache;
   private readonly names = new LastGoodNames();
   private readonly rechecks = new Map<string, Promise<boolean>>();
-  private readonly hitLines = new WeakMap<CachedToken, Buffer>();
+  private readonly hitLines = new WeakMap<CachedToken, Map<string, Buffer>>();
 
   constructor(private readonly options: { selfPath: string; now: () => number; maxEntries: number }) {
     this.tokens = new SharedCache<CachedToken>({
@@ -66,16 +66,28 @@ export class TokenService {
     return cached && reply(cached, true);
   }
 
-  /** The cached answer as its wire line (UTF-8 bytes), or undefined on a miss. */
-  lookupLine(prepared: PreparedRequest): Buffer | undefined {
+  /**
+   * The cached answer as its wire line (UTF-8 bytes), or undefined on a miss. `render` makes the line
+   * (a token answer by default); its output must depend only on the token and `renderKey`.
+   */
+  lookupLine(
+    prepared: PreparedRequest,
+    renderKey = 'token',
+    render: (reply: TokenReply) => string = tokenLine,
+  ): Buffer | undefined {
     const cached = this.cached(prepared);
     if (!cached) return undefined;
-    // Serialised and encoded once per token: every later hit sends the same bytes, with no JSON or
-    // UTF-8 encoding per request.
-    let line = this.hitLines.get(cached);
+    // Rendered and encoded once per token and form: every later hit sends the same bytes, with no
+    // JSON or UTF-8 encoding per request.
+    let lines = this.hitLines.get(cached);
+    if (lines === undefined) {
+      lines = new Map();
+      this.hitLines.set(cached, lines);
+    }
+    let line = lines.get(renderKey);
     if (line === undefined) {
-      line = Buffer.from(`${JSON.stringify(reply(cached, true))}\n`);
-      this.hitLines.set(cached, line);
+      line = Buffer.from(render(reply(cached, true)));
+      lines.set(renderKey, line);
     }
     return line;
   }
@@ -204,6 +216,11 @@ export class TokenService {
       nameCheckAt: resolved.nameCheckAt,
     };
   }
+}
+
+/** A token answer's wire line. */
+export function tokenLine(reply: TokenReply): string {
+  return `${JSON.stringify(reply)}\n`;
 }
 
 function reply(t: CachedToken, cached: boolean): TokenReply {

@@ -1,6 +1,7 @@
 // The plugin's hot path: one request line to the local daemon, one answer back. Node built-ins and
 // our own tiny modules only; any failure returns a reason so the caller mints in-process instead.
 import {
+  type ErrorReply,
   MAX_LINE_BYTES,
   PROTOCOL_VERSION,
   parseTokenReply,
@@ -13,10 +14,22 @@ import type { TokenRequest } from '../src/parseCommandLine.js';
 /** Why the daemon was not used; `absent` and `refused` mean no daemon is running. */
 export type DaemonMissReason = 'absent' | 'refused' | 'unsafe' | 'timeout' | 'closed' | 'bad-reply' | 'error';
 
-/** The daemon's token, or why there is none. */
-export type DaemonOutcome =
-  | { ok: true; reply: TokenReply }
-  | { ok: false; reason: DaemonMissReason; detail: string };
+/** The daemon's answer (a token by default), or why there is none. */
+export type DaemonOutcome<T = TokenReply> = { ok: true; reply: T } | DaemonMiss;
+
+/** Why there is no answer; `code` is the daemon's error code when it sent one. */
+export interface DaemonMiss {
+  ok: false;
+  reason: DaemonMissReason;
+  detail: string;
+  code?: string;
+}
+
+/** What is asked: the request line, and the check of the answer line (undefined: not a valid answer). */
+export interface DaemonExchange<T extends { ok: true }> {
+  line: string;
+  parse: (line: string, now: number) => T | ErrorReply | undefined;
+}
 
 /** How long each step may take, in ms. */
 export interface DaemonDeadlines {
@@ -39,20 +52,21 @@ export function askDaemon(
   now: () => number,
   deadlines: DaemonDeadlines = DEFAULT_DEADLINES,
 ): Promise<DaemonOutcome> {
-  return new Promise((resolve) => requestFromDaemon(request, env, now, resolve, deadlines));
+  const exchange = { line: tokenRequestLine(request, env), parse: parseTokenReply };
+  return new Promise((resolve) => requestFromDaemon(exchange, env, now, resolve, deadlines));
 }
 
 /**
- * Asks the daemon for a token and calls `settle` once with the outcome; never throws, and never keeps
+ * Sends the daemon one request line and calls `settle` once with the outcome; never throws, and never keeps
  * the process alive (on success the socket is unreferenced and closed a moment later, or by the
  * process's exit, whichever comes first). Callbacks, not promises: this is the whole of a cache hit,
  * and the plugin's entry runs it before any promise machinery has started.
  */
-export function requestFromDaemon(
-  request: TokenRequest,
+export function requestFromDaemon<T extends { ok: true }>(
+  exchange: DaemonExchange<T>,
   env: Record<string, string | undefined>,
   now: () => number,
-  settle: (outcome: DaemonOutcome) => void,
+  settle: (outcome: DaemonOutcome<T>) => void,
   deadlines: DaemonDeadlines = DEFAULT_DEADLINES,
 ): void {
   const path = resolveSocketPath(env);
@@ -89,14 +103,14 @@ export function requestFromDaemon(
     allowHalfOpen: true,
     onread: { buffer: readBuffer, callback: (n) => take(n) },
   });
-  socket.write(tokenRequestLine(request, env));
+  socket.write(exchange.line);
   // A starved process (50 kubectls at once) wakes with its timer and its answer both due; timers run
   // first, so the timeout waits one more turn (setImmediate runs after pending I/O) before it counts.
   // After a good answer the same timer, unreferenced, closes the socket for a long-lived caller.
   let what = 'no answer';
   const expire = () => setImmediate(() => (done ? socket.destroy() : finish(miss('timeout', what))));
   let timer = setTimeout(expire, deadlines.answerMs);
-  const finish = (outcome: DaemonOutcome) => {
+  const finish = (outcome: DaemonOutcome<T>) => {
     if (done) return;
     done = true;
     if (outcome.ok) {
@@ -134,9 +148,10 @@ export function requestFromDaemon(
       timer = setTimeout(expire, deadlines.pendingMs);
       return;
     }
-    const reply = parseTokenReply(line, now());
+    const reply = exchange.parse(line, now());
     if (!reply) finish(miss('bad-reply', 'malformed answer or other protocol version'));
-    else if (!reply.ok) finish(miss('error', `${reply.error.code}: ${reply.error.message}`));
+    else if (!reply.ok)
+      finish({ ...miss('error', `${reply.error.code}: ${reply.error.message}`), code: reply.error.code });
     else finish({ ok: true, reply });
   };
   socket.on('error', (error: NodeJS.ErrnoException) => {
@@ -154,6 +169,6 @@ function newlineAt(bytes: Uint8Array, from: number): number {
   return Uint8Array.prototype.indexOf.call(bytes, 10, from);
 }
 
-function miss(reason: DaemonMissReason, detail: string): DaemonOutcome {
+function miss(reason: DaemonMissReason, detail: string): DaemonMiss {
   return { ok: false, reason, detail };
 }

@@ -1,8 +1,10 @@
 // The plugin's first move on every call: a plain token call with the daemon on is answered from the
-// daemon here, with callbacks and before anything else is loaded. Everything else (other commands,
-// --help, --debug, flags that do not parse, daemon misses) goes to the full CLI in main.ts.
-import { type ExecInfo, formatExecCredential, resolveExecInfo } from '../src/formatExecCredential.js';
-import { parseTokenCommand, type TokenCommand } from '../src/parseCommandLine.js';
+// daemon here, with callbacks and before anything else is loaded. The daemon parses the command line
+// and formats the answer itself (the `exec` request), so a cache hit costs the plugin a flag scan, one
+// exchange and two writes. Everything else (other commands, --help, --debug, flags that do not scan,
+// daemon misses) goes to the full CLI in main.ts.
+import { execRequestLine, parseExecReply } from '../daemon/protocol.js';
+import { scanSimpleFlags, TOKEN_OPTIONS } from '../src/parseCommandLine.js';
 import { type DaemonOutcome, requestFromDaemon } from './daemonClient.js';
 import type { PluginDeps } from './deps.js';
 
@@ -10,9 +12,9 @@ import type { PluginDeps } from './deps.js';
 export type TokenOutput = Pick<PluginDeps, 'stdout' | 'stderr'>;
 
 /**
- * Prints the daemon's token and calls `answered` when it can (with the error if printing failed);
- * otherwise calls `next`, with the daemon's outcome when it was asked, so the full CLI does not ask
- * again.
+ * Prints the daemon's answer and calls `answered` when it can (with the error if printing failed);
+ * otherwise calls `next`, with the daemon's outcome when it was asked and failed, so the full CLI
+ * does not ask again.
  */
 export function answerFromDaemon(
   argv: string[],
@@ -22,18 +24,22 @@ export function answerFromDaemon(
   answered: (error?: unknown) => void,
   next: (outcome?: DaemonOutcome) => void,
 ): void {
-  const call = plainDaemonCall(argv, env);
-  if (!call) {
+  if (!isPlainDaemonCall(argv, env)) {
     next();
     return;
   }
-  requestFromDaemon(call.cmd.request, env, now, (outcome) => {
+  const exchange = { line: execRequestLine(argv, env), parse: parseExecReply };
+  requestFromDaemon(exchange, env, now, (outcome) => {
     if (!outcome.ok) {
-      next(outcome);
+      // Left to the plugin (a mistake it reports, say), or a daemon from before `exec`: the full CLI
+      // runs as if the daemon had not been asked, and asks for a token itself if it should.
+      const leftToUs = outcome.code === 'E_NOT_FOR_DAEMON' || outcome.code === 'E_DAEMON';
+      next(leftToUs ? undefined : outcome);
       return;
     }
     try {
-      writeToken(call.cmd, call.execInfo, out, outcome.reply);
+      if (outcome.reply.stderr) out.stderr.write(outcome.reply.stderr);
+      out.stdout.write(outcome.reply.stdout);
     } catch (error) {
       // Inside a socket callback nothing else would catch it (a closed stdout, say).
       answered(error);
@@ -43,37 +49,14 @@ export function answerFromDaemon(
   });
 }
 
-// A token call that asks the daemon, with flags and exec info that parse; else undefined, and the full
-// CLI parses again and reports any mistake (with --debug's extras when asked).
-function plainDaemonCall(
-  argv: string[],
-  env: Record<string, string | undefined>,
-): { cmd: TokenCommand; execInfo: ExecInfo } | undefined {
+// A token call that asks the daemon, decided from flags read as parseArgs reads them. Anything the
+// scan leaves alone goes to the full CLI, which parses again and reports any mistake; --debug wants
+// the daemon's details on stderr, which the full CLI prints.
+function isPlainDaemonCall(argv: string[], env: Record<string, string | undefined>): boolean {
   const command = argv[0];
-  if (command !== 'token' && command !== 'get-token') return undefined;
-  const args = argv.slice(1);
-  if (args.includes('--help') || args.includes('-h')) return undefined;
-  try {
-    const cmd = parseTokenCommand(args, env, command);
-    // --debug wants the daemon's details on stderr; the full CLI prints those.
-    if (cmd.daemon === 'off' || cmd.debug) return undefined;
-    return { cmd, execInfo: resolveExecInfo(env.KUBERNETES_EXEC_INFO) };
-  } catch {
-    return undefined;
-  }
-}
-
-/** Prints a token as kubectl asked for it (credential or bare token), after a daemon answer's notes. */
-export function writeToken(
-  cmd: TokenCommand,
-  execInfo: ExecInfo,
-  out: TokenOutput,
-  token: { token: string; expiresAt: number; warnings?: string[] },
-): void {
-  for (const warning of token.warnings ?? []) out.stderr.write(`${warning}\n`);
-  out.stdout.write(
-    cmd.tokenOnly
-      ? `${token.token}\n`
-      : formatExecCredential(execInfo.apiVersion, token.token, token.expiresAt),
-  );
+  if (command !== 'token' && command !== 'get-token') return false;
+  const values = scanSimpleFlags(argv.slice(1), TOKEN_OPTIONS);
+  if (!values || values.help || values.debug) return false;
+  const mode = values.daemon ?? env.EKS_TOKEN_DAEMON;
+  return mode === 'on' || mode === 'auto';
 }

@@ -1,9 +1,8 @@
 import { EksTokenError, formatErrorLine, isEksTokenError } from '../src/EksTokenError.js';
-import { type ExecInfo, resolveExecInfo } from '../src/formatExecCredential.js';
+import { type ExecInfo, formatTokenOutput, resolveExecInfo } from '../src/formatExecCredential.js';
 import { parseTokenCommand, type TokenCommand } from '../src/parseCommandLine.js';
 import { askDaemon } from './daemonClient.js';
 import { type PluginDeps, readLine } from './deps.js';
-import { writeToken } from './hotPath.js';
 import { VERSION } from './version.js';
 
 /** The CLI: runs one command and returns its exit code; never exits the process itself. */
@@ -101,6 +100,18 @@ async function runToken(cmd: TokenCommand, deps: PluginDeps): Promise<number> {
     if (cmd.debug) log('eks-token: debug: started a daemon in the background (--daemon auto)');
   }
   return 0;
+}
+
+// Notes first, then the credential: as the daemon's `exec` answer prints them (formatTokenOutput).
+function writeToken(
+  cmd: TokenCommand,
+  execInfo: ExecInfo,
+  deps: PluginDeps,
+  token: { token: string; expiresAt: number; warnings?: string[] },
+): void {
+  const { stdout, stderr } = formatTokenOutput(cmd.tokenOnly, execInfo.apiVersion, token);
+  if (stderr) deps.stderr.write(stderr);
+  deps.stdout.write(stdout);
 }
 
 async function promptMfa(serial: string, execInfo: ExecInfo, deps: PluginDeps): Promise<string> {

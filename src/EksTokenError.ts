@@ -20,6 +20,7 @@ export type EksTokenErrorCode =
   | 'E_BAD_DNS_SERVER'
   | 'E_SOCKET_DIR'
   | 'E_DAEMON'
+  | 'E_NOT_FOR_DAEMON'
   | 'E_KUBECONFIG'
   | 'E_HTTP'
   | 'E_VERIFY';

@@ -67,3 +67,15 @@ export function formatExecCredential(apiVersion: ExecApiVersion, token: string, 
     status: { expirationTimestamp: formatTimestamp(expiresAt), token },
   })}\n`;
 }
+
+/** What the plugin prints for a token: its notes for stderr, then the credential (or bare token) for stdout. */
+export function formatTokenOutput(
+  tokenOnly: boolean,
+  apiVersion: ExecApiVersion,
+  token: { token: string; expiresAt: number; warnings?: string[] },
+): { stdout: string; stderr: string } {
+  return {
+    stdout: tokenOnly ? `${token.token}\n` : formatExecCredential(apiVersion, token.token, token.expiresAt),
+    stderr: (token.warnings ?? []).map((warning) => `${warning}\n`).join(''),
+  };
+}

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { sendControl } from '../../daemon/daemonControl.js';
+import { execRequestLine, parseExecReply } from '../../daemon/protocol.js';
+import { requestFromDaemon } from '../../plugin/daemonClient.js';
 import { fetchTokenIdentity } from '../../src/fetchCallerIdentity.js';
 import { DaemonHarness, issuedSecrets, KEYS, tokenOf, urlOf } from '../helpers/daemonHarness.js';
 import { type StsTestServer, startStsTestServer } from '../helpers/stsTestServer.js';
@@ -98,6 +101,73 @@ test('a cache hit returns the same token, equal to the one the plugin makes itse
   assert.equal(await arnOf(first.token), `arn:aws:iam::${ACCOUNT}:user/static`);
 });
 
+/** The daemon's cache counters. */
+async function counters(): Promise<{ hits: number; misses: number }> {
+  const status = await sendControl(h.socket, 'status');
+  assert.ok(status.ok);
+  return (status.reply.status as { counters: { hits: number; misses: number } }).counters;
+}
+
+test('a plain call gets, byte for byte, what the full CLI prints for the same cached token', async () => {
+  const env = callerEnv(KEYS);
+  const forms: Array<[string, Record<string, string>, string[]]> = [
+    ['v1beta1 (no exec info)', {}, []],
+    ['v1', { KUBERNETES_EXEC_INFO: '{"apiVersion":"client.authentication.k8s.io/v1","spec":{}}' }, []],
+    ['bare token', {}, ['--token-only']],
+  ];
+  await token(env);
+  for (const [name, extraEnv, args] of forms) {
+    // --debug runs the full CLI, which asks for the token and formats it itself; without it the
+    // entry sends its command line and prints the daemon's answer as it comes.
+    const full = await h.run(['token', '-i', 'eks-a', '--daemon', 'on', '--debug', ...args], {
+      ...env,
+      ...extraEnv,
+    });
+    assert.match(full.stderr, /token from the daemon \(cached\)/, name);
+    const before = await counters();
+    const plain = await h.run(['token', '-i', 'eks-a', '--daemon', 'on', ...args], { ...env, ...extraEnv });
+    assert.equal(plain.code, 0, plain.stderr);
+    assert.equal(plain.stdout, full.stdout, name);
+    assert.equal(plain.stderr, '', name);
+    const after = await counters();
+    assert.deepEqual(
+      [after.hits, after.misses],
+      [before.hits + 1, before.misses],
+      `${name}: one cache entry`,
+    );
+  }
+});
+
+test('what the plugin must run itself, the daemon leaves to it (E_NOT_FOR_DAEMON)', async () => {
+  const env = callerEnv(KEYS);
+  const ask = (argv: string[], extra: Record<string, string> = {}) =>
+    new Promise<string | undefined>((resolve) =>
+      requestFromDaemon(
+        { line: execRequestLine(argv, { ...env, ...extra }), parse: parseExecReply },
+        env,
+        Date.now,
+        (outcome) => resolve(outcome.ok ? 'answered' : outcome.code),
+      ),
+    );
+  const plain = ['token', '-i', 'eks-a', '--daemon', 'on'];
+  assert.equal(await ask(plain), 'answered');
+  assert.equal(await ask(['get-token', '--cluster-name', 'eks-a', '--daemon', 'auto']), 'answered');
+  assert.equal(await ask(['token', '-i', 'eks-a'], { EKS_TOKEN_DAEMON: 'on' }), 'answered');
+  for (const [argv, extra] of [
+    [['token', '-i', 'eks-a', '--daemon', 'off']],
+    [['token', '-i', 'eks-a'], { EKS_TOKEN_DAEMON: 'off' }],
+    [['token', '-i', 'eks-a']],
+    [[...plain, '--debug']],
+    [[...plain, '--help']],
+    [[...plain, '--bogus']],
+    [['token', '--daemon', 'on']],
+    [['version']],
+    [plain, { KUBERNETES_EXEC_INFO: '{"apiVersion":"client.authentication.k8s.io/v2"}' }],
+  ] as Array<[string[], Record<string, string>?]>) {
+    assert.equal(await ask(argv, extra), 'E_NOT_FOR_DAEMON', argv.join(' '));
+  }
+});
+
 test('different profile, role, region or static keys get different tokens and identities', async () => {
   const cases: Array<[string, Record<string, string>, string[], RegExp]> = [
     ['profile alice', { AWS_PROFILE: 'alice' }, [], /user\/alice$/],
@@ -176,4 +246,8 @@ test('notes the plugin would print reach stderr on every hit, too', async () => 
     assert.match(r.stderr, /note: no region set .* using us-east-1/);
     assert.equal(urlOf(r.token).host, 'sts.us-east-1.amazonaws.com');
   }
+  // A plain call prints the daemon's formatted answer: the same note, once.
+  const plain = await h.run(['token', '-i', 'eks-a', '--daemon', 'on'], env);
+  assert.equal(plain.code, 0, plain.stderr);
+  assert.match(plain.stderr, /^eks-token: note: no region set .* using us-east-1\n$/);
 });

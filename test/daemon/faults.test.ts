@@ -181,6 +181,9 @@ test('fake daemons that hang or answer nonsense only cost time: the plugin falls
     'pending then close': (s) => s.end('{"v":1,"pending":true}\n'),
     'fake token': (s) =>
       s.end('{"v":1,"ok":true,"token":"not-a-token","expiresAt":9e15,"clusterName":"c","warnings":[]}\n'),
+    'expired answer': (s) => s.end('{"v":1,"ok":true,"expiresAt":1,"stdout":"x\\n","stderr":""}\n'),
+    'empty answer': (s) => s.end('{"v":1,"ok":true,"expiresAt":9e15,"stdout":"","stderr":""}\n'),
+    'an error': (s) => s.end('{"v":1,"ok":false,"error":{"code":"E_CREDENTIALS","message":"no"}}\n'),
   };
   const servers: Server[] = [];
   const runs = Object.entries(behaviours).map(async ([name, behave], i) => {
@@ -205,7 +208,7 @@ test('fake daemons that hang or answer nonsense only cost time: the plugin falls
       const r = await h.run([...args, ...extra], env);
       assert.equal(r.code, 0, `${name}: ${r.stderr}`);
       assert.equal(connections, run, `${name}: connections to the daemon after run ${run}`);
-      if (extra.length) assert.match(r.stderr, /daemon not used \((timeout|bad-reply|closed)/, name);
+      if (extra.length) assert.match(r.stderr, /daemon not used \((timeout|bad-reply|closed|error)/, name);
       assert.equal(
         urlOf(tokenOf(r.stdout)).searchParams.get('X-Amz-Credential')?.split('/')[0],
         'AKIDEXAMPLE',
@@ -218,6 +221,33 @@ test('fake daemons that hang or answer nonsense only cost time: the plugin falls
     await Promise.all(runs);
   } finally {
     for (const server of servers) server.close();
+  }
+});
+
+test('a daemon from before `exec` (it refuses the op) is asked for a token instead', async () => {
+  const socket = join(h.dir, 'older', 'daemon.sock');
+  ensureSocketDir(socket);
+  const ops: string[] = [];
+  const server = createServer((s) => {
+    s.on('error', () => {}).once('data', (line: Buffer) => {
+      const op = String(JSON.parse(line.toString()).op);
+      ops.push(op);
+      s.end(
+        op === 'token'
+          ? `${JSON.stringify({ v: 1, ok: true, token: 'k8s-aws-v1.Zm9v', expiresAt: Date.now() + 600_000, clusterName: 'c', cached: true, warnings: [] })}\n`
+          : '{"v":1,"ok":false,"error":{"code":"E_DAEMON","message":"bad daemon request: unknown op"}}\n',
+      );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(socket, resolve));
+  try {
+    const args = ['token', '-i', 'eks-a', '--region', 'eu-west-1', '--daemon', 'on'];
+    const r = await h.run(args, { ...h.env(KEYS), EKS_TOKEN_SOCKET: socket });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(tokenOf(r.stdout), 'k8s-aws-v1.Zm9v');
+    assert.deepEqual(ops, ['exec', 'token']);
+  } finally {
+    server.close();
   }
 });
 

@@ -3,9 +3,11 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { parseDaemonRequest } from '../../daemon/parseRequest.js';
 import {
+  execRequestLine,
   forwardedEnv,
   isKeyEnv,
   PROTOCOL_VERSION,
+  parseExecReply,
   parseTokenReply,
   tokenRequestLine,
 } from '../../daemon/protocol.js';
@@ -76,6 +78,34 @@ test('fuzz: every valid request survives the wire unchanged', () => {
   );
 });
 
+test('fuzz: every exec request survives the wire, with the variables its command line reads', () => {
+  const commandEnv = ['KUBERNETES_EXEC_INFO', 'KUBERNETES_AWS_AUTHENTICATOR_CLUSTER_ID', 'EKS_TOKEN_DAEMON'];
+  const arg = fc.string({ maxLength: 30 }).filter((a) => !a.includes('\0'));
+  fc.assert(
+    fc.property(
+      fc.array(arg, { minLength: 1, maxLength: 20 }),
+      fc.dictionary(fc.oneof(envName, fc.constantFrom(...commandEnv)), envValue),
+      (argv, env) => {
+        const parsed = parseDaemonRequest(execRequestLine(argv, env).trimEnd());
+        assert.equal(parsed.op, 'exec');
+        if (parsed.op !== 'exec') return;
+        assert.deepEqual(parsed.argv, argv);
+        const expected: Record<string, string> = forwardedEnv(env);
+        for (const name of commandEnv) if (env[name] !== undefined) expected[name] = env[name];
+        assert.deepEqual({ ...parsed.env }, expected);
+      },
+    ),
+    { numRuns: RUNS },
+  );
+  const refused = (argv: unknown) =>
+    assert.throws(
+      () => parseDaemonRequest(JSON.stringify({ v: PROTOCOL_VERSION, op: 'exec', argv, env: {} })),
+      (e: Error) => isEksTokenError(e) && /argv is not a short list/.test(e.message),
+    );
+  for (const argv of [undefined, 'token', [], [7], ['a\0b'], Array(65).fill('-x'), ['x'.repeat(2049)]])
+    refused(argv);
+});
+
 test('unknown fields, prototype keys and bad types are refused', () => {
   const line = (request: unknown, env: unknown = {}) =>
     JSON.stringify({ v: PROTOCOL_VERSION, op: 'token', request, env });
@@ -128,6 +158,40 @@ test('fuzz: the client accepts only well-formed answers of its own protocol vers
   assert.equal(parseTokenReply(JSON.stringify({ ...good, warnings: ['a\nb'] }), now), undefined);
   const odd = parseTokenReply('{"v":1,"ok":false,"error":{"code":"E","message":{"toString":1}}}', now);
   assert.deepEqual(odd, { v: 1, ok: false, error: { code: 'E', message: '' } });
+});
+
+test('fuzz: an exec answer is taken only whole, unexpired and of this protocol version', () => {
+  const now = 1_700_000_000_000;
+  fc.assert(
+    fc.property(
+      fc.oneof(
+        fc.string({ unit: 'binary' }),
+        fc.jsonValue().map((v) => JSON.stringify(v) ?? ''),
+      ),
+      (line) => {
+        const reply = parseExecReply(line, now);
+        if (reply?.ok) assert.ok(reply.stdout.length > 0 && reply.expiresAt > now);
+      },
+    ),
+    { numRuns: RUNS },
+  );
+  const good = { v: 1, ok: true, expiresAt: now + 1000, stdout: '{}\n', stderr: 'note\n' };
+  assert.deepEqual(parseExecReply(JSON.stringify(good), now), good);
+  for (const bad of [
+    { ...good, v: 2 },
+    { ...good, expiresAt: now },
+    { ...good, expiresAt: '9e15' },
+    { ...good, stdout: '' },
+    { ...good, stdout: 7 },
+    { ...good, stderr: undefined },
+    { ...good, ok: 'true' },
+  ])
+    assert.equal(parseExecReply(JSON.stringify(bad), now), undefined, JSON.stringify(bad));
+  assert.deepEqual(parseExecReply('{"v":1,"ok":false,"error":{"code":"E_NOT_FOR_DAEMON"}}', now), {
+    v: 1,
+    ok: false,
+    error: { code: 'E_NOT_FOR_DAEMON', message: '' },
+  });
 });
 
 test('cache-key variables are HOME, EKS_TOKEN_DNS_SERVER and AWS_[A-Z0-9_]+, for any name', () => {
