@@ -14,13 +14,15 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 // the path without a daemon 2-3 ms and saved the hit nothing measurable. (No top-level await: the
 // bundle's entry is CommonJS, which Node starts faster than an ES module.)
 const argv = process.argv.slice(2);
+// Not process.stdout/stderr: on the pipes kubectl passes, building those streams costs more than
+// the whole daemon round trip.
+const stdout = fdSink(1, () => process.stdout);
+const stderr = fdSink(2, () => process.stderr);
 const deps: PluginDeps = {
   env: process.env,
   now: Date.now,
-  // Not process.stdout/stderr: on the pipes kubectl passes, building those streams costs more
-  // than the whole daemon round trip.
-  stdout: fdSink(1, () => process.stdout),
-  stderr: fdSink(2, () => process.stderr),
+  stdout,
+  stderr,
   // A getter: touching process.stdin opens a handle, which only an MFA prompt needs.
   get stdin() {
     return process.stdin;
@@ -43,6 +45,10 @@ answerFromDaemon(
     // As the full CLI reports a failure: one line on stderr, exit code 1.
     if (error !== undefined) deps.stderr.write(`${formatErrorLine(error)}\n`);
     process.exitCode = error === undefined ? 0 : 1;
+    // The answer is with the kernel (write(2)) and nothing else is under way: leaving now skips
+    // Node's end-of-loop wait for its background threads, 1.5-2 ms of a hit. Not when a full pipe
+    // sent text to a stream, which may still be writing it.
+    if (!stdout.streamed && !stderr.streamed) process.exit();
   },
   (outcome) => void runFullCli(outcome),
 );

@@ -15,9 +15,17 @@ export interface ByteStream {
  * If the descriptor is non-blocking and full (EAGAIN), the rest and all later text go to `stream()`,
  * which queues it and keeps the process alive until it is written, so nothing is lost or reordered.
  */
-export function fdSink(fd: number, stream: () => ByteStream, write: WriteBytes = writeSync): TextSink {
+export function fdSink(
+  fd: number,
+  stream: () => ByteStream,
+  write: WriteBytes = writeSync,
+): TextSink & { readonly streamed: boolean } {
   let fallback: ByteStream | undefined;
   return {
+    /** True once text went to the stream, which may still be writing it; false: all is with the kernel. */
+    get streamed() {
+      return fallback !== undefined;
+    },
     write(chunk: string) {
       // Bytes, not text: a partial write may end inside a UTF-8 character.
       let rest: Uint8Array = Buffer.from(chunk);

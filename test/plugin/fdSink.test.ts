@@ -79,7 +79,9 @@ test('once the descriptor would block, later text goes to the stream too, so ord
   const fallback = recordingStream();
   const sink = fdSink(1, () => fallback.stream, write);
   sink.write('a');
+  assert.equal(sink.streamed, false, 'all with the kernel so far');
   sink.write('b');
+  assert.equal(sink.streamed, true, 'the stream has text');
   sink.write('c');
   assert.equal(calls, 2, 'no write(2) after the first EAGAIN');
   assert.deepEqual(fallback.chunks.map(String), ['b', 'c']);
