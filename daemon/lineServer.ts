@@ -6,8 +6,29 @@ import { MAX_LINE_BYTES, PROTOCOL_VERSION } from './protocol.js';
 // Open connections are bounded; past the bound the oldest one that has not sent a request is dropped,
 // so idle connections can neither exhaust file descriptors nor lock out real clients.
 const MAX_CONNECTIONS = 1024;
-const REQUEST_LINE_MS = 10_000;
-const ANSWER_MS = 60_000;
+
+/** How long a connection may take, in ms. */
+export interface LineLimits {
+  /** From accepting the connection to its request line. */
+  requestLineMs: number;
+  /** From the request line to the answer written (a credential fetch may take a while). */
+  answerMs: number;
+  /**
+   * How often the limits are checked: one sweep over the open connections, not a timer per
+   * connection (a socket's own timeout allocates a timer and re-arms it on every read and write).
+   */
+  sweepMs: number;
+}
+
+/** The daemon's limits. */
+export const DEFAULT_LINE_LIMITS: LineLimits = { requestLineMs: 10_000, answerMs: 60_000, sweepMs: 1000 };
+
+interface Connection {
+  /** A request line was read (the answer may take a while: a credential fetch). */
+  busy: boolean;
+  /** When the current limit (request line, then answer) started, in ms (performance.now). */
+  since: number;
+}
 
 /**
  * The socket side of the daemon: one request line per connection, handed to `onLine`, whose
@@ -15,10 +36,15 @@ const ANSWER_MS = 60_000;
  */
 export class LineServer {
   private readonly server: Server;
-  private readonly connections = new Map<Socket, { busy: boolean }>();
+  private readonly connections = new Map<Socket, Connection>();
+  private readonly sweeper: NodeJS.Timeout;
 
-  constructor(private readonly onLine: (socket: Socket, line: string) => void) {
+  constructor(
+    private readonly onLine: (socket: Socket, line: string) => void,
+    private readonly limits: LineLimits = DEFAULT_LINE_LIMITS,
+  ) {
     this.server = createServer({ allowHalfOpen: true }, (socket) => this.accept(socket));
+    this.sweeper = setInterval(() => this.sweep(), limits.sweepMs).unref();
   }
 
   /** Listens on a path (made 0600, owner only; returns its inode) or an inherited descriptor. */
@@ -53,6 +79,7 @@ export class LineServer {
 
   /** Stops accepting and ends every connection; answered ones get a moment to flush their line. */
   close(): void {
+    clearInterval(this.sweeper);
     this.server.close();
     for (const socket of this.connections.keys()) {
       if (socket.writableEnded) setTimeout(() => socket.destroy(), 500).unref();
@@ -70,11 +97,10 @@ export class LineServer {
         }
       }
     }
-    const state = { busy: false };
+    const state: Connection = { busy: false, since: performance.now() };
     this.connections.set(socket, state);
     // Bytes until the newline, decoded once: no string decoder per connection.
     let buffered: Buffer | undefined;
-    socket.setTimeout(REQUEST_LINE_MS, () => socket.destroy());
     socket.on('error', () => {});
     socket.on('close', () => this.connections.delete(socket));
     socket.on('end', () => {
@@ -91,11 +117,19 @@ export class LineServer {
         sendLine(socket, failure(`bad daemon request: the line is longer than ${MAX_LINE_BYTES} bytes`));
       } else if (end >= 0) {
         state.busy = true;
+        // The answer may take a while (a credential fetch), under a longer limit from now.
+        state.since = performance.now();
         this.onLine(socket, buffered.toString('utf8', 0, end));
-        // Still open: the answer takes a while (a credential fetch), under a longer limit.
-        if (!socket.writableEnded) socket.setTimeout(ANSWER_MS);
       }
     });
+  }
+
+  // Drops connections past their limit: no request line in time, or no answer in time after it.
+  private sweep(): void {
+    const now = performance.now();
+    const { answerMs, requestLineMs } = this.limits;
+    for (const [socket, state] of this.connections)
+      if (now - state.since >= (state.busy ? answerMs : requestLineMs)) socket.destroy();
   }
 }
 

@@ -37,7 +37,7 @@ export class TokenDaemon {
   /** Resolves with the reason once the daemon has stopped and removed its socket. */
   readonly done: Promise<string>;
   private finish!: (reason: string) => void;
-  private readonly lines = new LineServer((socket, line) => void this.answer(socket, line));
+  private readonly lines = new LineServer((socket, line) => this.answer(socket, line));
   private readonly startedAt: number;
   private readonly maintainTimer: NodeJS.Timeout;
   private idleTimer: NodeJS.Timeout | undefined;
@@ -91,7 +91,8 @@ export class TokenDaemon {
     }, ms).unref();
   }
 
-  private async answer(socket: Socket, line: string): Promise<void> {
+  // Synchronous up to a cache hit's answer: no promise per request; only a miss goes async.
+  private answer(socket: Socket, line: string): void {
     // A line seen before needs no parsing, validation or hashing again (a third of a hit's CPU);
     // only the AWS files' version is read afresh, so edits to them still count.
     const known = this.preparedLines.get(line);
@@ -101,27 +102,33 @@ export class TokenDaemon {
         known.prepared = { ...known.prepared, stamp: known.prepared.stampNow() };
         known.stampedAt = now;
       }
-      return this.serveToken(socket, known.prepared, known.answer);
+      this.serveToken(socket, known.prepared, known.answer);
+      return;
     }
     let request: DaemonRequest;
     try {
       request = parseDaemonRequest(line);
     } catch (error) {
-      return sendLine(socket, failure(error));
+      sendLine(socket, failure(error));
+      return;
     }
     const v = PROTOCOL_VERSION;
     const service = this.options.service;
     switch (request.op) {
       case 'ping':
-        return sendLine(socket, { v, ok: true, pid: process.pid, version: this.options.version });
+        sendLine(socket, { v, ok: true, pid: process.pid, version: this.options.version });
+        return;
       case 'status':
-        return sendLine(socket, { v, ok: true, status: this.status() });
+        sendLine(socket, { v, ok: true, status: this.status() });
+        return;
       case 'flush':
         this.preparedLines.clear();
-        return sendLine(socket, { v, ok: true, flushed: service.flush() });
+        sendLine(socket, { v, ok: true, flushed: service.flush() });
+        return;
       case 'stop':
         sendLine(socket, { v, ok: true, pid: process.pid });
-        return this.stop('stop requested');
+        this.stop('stop requested');
+        return;
     }
     let prepared: PreparedRequest;
     let answer = TOKEN_ANSWER;
@@ -134,25 +141,35 @@ export class TokenDaemon {
         prepared = prepareRequest(request.request, request.env);
       }
     } catch (error) {
-      return sendLine(socket, failure(error));
+      sendLine(socket, failure(error));
+      return;
     }
     this.preparedLines.set(line, { prepared, answer, stampedAt: this.options.now() });
     if (this.preparedLines.size > PREPARED_LINES) {
       const oldest = this.preparedLines.keys().next();
       if (!oldest.done) this.preparedLines.delete(oldest.value);
     }
-    return this.serveToken(socket, prepared, answer);
+    this.serveToken(socket, prepared, answer);
   }
 
-  private async serveToken(socket: Socket, prepared: PreparedRequest, answer: Answer): Promise<void> {
+  private serveToken(socket: Socket, prepared: PreparedRequest, answer: Answer): void {
     this.lastRequestAt = this.options.now();
-    const service = this.options.service;
+    let hit: Buffer | undefined;
     try {
-      const hit = service.lookupLine(prepared, answer.renderKey, answer.render);
-      if (hit !== undefined) return sendRawLine(socket, hit);
+      hit = this.options.service.lookupLine(prepared, answer.renderKey, answer.render);
+    } catch (error) {
+      sendLine(socket, failure(error));
+      return;
+    }
+    if (hit !== undefined) sendRawLine(socket, hit);
+    else void this.serveMiss(socket, prepared, answer);
+  }
+
+  private async serveMiss(socket: Socket, prepared: PreparedRequest, answer: Answer): Promise<void> {
+    try {
       // A miss may take seconds (a credential fetch): say so, and the client waits longer.
       socket.write(PENDING_LINE);
-      sendRawLine(socket, answer.render(await service.mint(prepared)));
+      sendRawLine(socket, answer.render(await this.options.service.mint(prepared)));
     } catch (error) {
       sendLine(socket, failure(error));
     }
