@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { tokenRequestLine } from '../daemon/protocol.js';
+import { execRequestLine } from '../daemon/protocol.js';
 import { startStsTestServer } from '../test/helpers/stsTestServer.js';
 import { burst } from './concurrency.js';
 import {
@@ -62,9 +62,9 @@ try {
   cli(['daemon', 'start'], env);
   cli(tokenArgs, { ...env, EKS_TOKEN_DAEMON: 'on' });
   const requestFile = join(dir, 'request.line');
-  writeFileSync(requestFile, tokenRequestLine({ clusterId: 'eks-bench', region: 'eu-west-1' }, env), {
-    mode: 0o600,
-  });
+  // What the plugin sends on a hit; the bare round trip and the load generator send it too.
+  const hitLine = execRequestLine(tokenArgs, { ...env, EKS_TOKEN_DAEMON: 'on' });
+  writeFileSync(requestFile, hitLine, { mode: 0o600 });
   const cases: StartupCase[] = [];
   for (const ca of [false, true]) {
     const caEnv = ca ? { NODE_EXTRA_CA_CERTS: caFile } : {};
@@ -139,15 +139,14 @@ try {
 
   say('## Daemon under load (cache hits, one connection per request as the plugin does)\n');
   const generator = buildSocketLoad(root, dir);
-  const hit = { clusterId: 'eks-bench', region: 'eu-west-1' };
   // The floor: a bare Node server answering with the daemon's own answer line, between the daemon's runs.
   const answerFile = join(dir, 'answer.line');
-  writeFileSync(answerFile, await answerLine(base.EKS_TOKEN_SOCKET, hit, env), { mode: 0o600 });
+  writeFileSync(answerFile, await answerLine(base.EKS_TOKEN_SOCKET, hitLine), { mode: 0o600 });
   const floorSocket = join(dir, 'floor.sock');
   const floorServer = await startFloorServer(FLOOR_SERVER, floorSocket, answerFile);
   try {
     const load = (socketPath: string, clients: number, ratePerSecond: number, durationMs: number) => () =>
-      loadDaemon(generator, socketPath, hit, env, { clients, ratePerSecond, durationMs });
+      loadDaemon(generator, socketPath, hitLine, { clients, ratePerSecond, durationMs });
     // Warmed up first, unreported, as the daemon is by the rows before its first row with a floor:
     // a fresh Node server's first second under load (JIT, heap growth) is much slower.
     load(floorSocket, 16, 0, 1000)();

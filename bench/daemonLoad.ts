@@ -4,7 +4,6 @@ import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { tokenRequestLine } from '../daemon/protocol.js';
 import { DAEMON_NODE_FLAGS } from '../daemon/spawnDaemon.js';
-import type { TokenRequest } from '../src/parseCommandLine.js';
 
 /** Throughput and latency of the daemon at one load. */
 export interface LoadResult {
@@ -28,16 +27,18 @@ export function buildSocketLoad(root: string, dir: string): string {
   return binary;
 }
 
-/** Runs the generator: `ratePerSecond` 0 is a closed loop, otherwise an open loop at that rate. */
+/**
+ * Runs the generator, every connection sending `requestLine` (as the plugin would: see
+ * execRequestLine): `ratePerSecond` 0 is a closed loop, otherwise an open loop at that rate.
+ */
 export function loadDaemon(
   generator: string,
   socketPath: string,
-  request: TokenRequest,
-  env: Record<string, string>,
+  requestLine: string,
   load: { clients: number; ratePerSecond: number; durationMs: number },
 ): LoadResult {
   const requestFile = `${generator}.request`;
-  writeFileSync(requestFile, tokenRequestLine(request, env), { mode: 0o600 });
+  writeFileSync(requestFile, requestLine, { mode: 0o600 });
   const args = [socketPath, requestFile, load.clients, load.ratePerSecond, load.durationMs].map(String);
   const [requests = 0, seconds = 1, p50, p99, s50, s99] = execFileSync(generator, args, { encoding: 'utf8' })
     .trim()
@@ -99,13 +100,9 @@ function exchange(socketPath: string, line: string): Promise<string> {
   });
 }
 
-/** The daemon's answer line to `request` (after any `pending` line), for the floor server to repeat. */
-export function answerLine(
-  socketPath: string,
-  request: TokenRequest,
-  env: Record<string, string>,
-): Promise<string> {
-  return exchange(socketPath, tokenRequestLine(request, env));
+/** The daemon's answer line to `requestLine` (after any `pending` line), for the floor server to repeat. */
+export function answerLine(socketPath: string, requestLine: string): Promise<string> {
+  return exchange(socketPath, requestLine);
 }
 
 /** Starts bench/floorServer with the daemon's Node flags, resolving once it listens on `socketPath`. */
