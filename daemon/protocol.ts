@@ -131,7 +131,8 @@ export function parseExecReply(line: string, now: number): ExecReply | ErrorRepl
   if (
     reply.ok !== true ||
     typeof expiresAt !== 'number' ||
-    !(expiresAt > now) ||
+    !Number.isFinite(expiresAt) ||
+    expiresAt <= now ||
     typeof stdout !== 'string' ||
     stdout.length === 0 ||
     typeof stderr !== 'string'
@@ -155,7 +156,8 @@ export function parseTokenReply(line: string, now: number): TokenReply | ErrorRe
     typeof token !== 'string' ||
     !/^k8s-aws-v1\.[A-Za-z0-9_-]{1,8000}$/.test(token) ||
     typeof expiresAt !== 'number' ||
-    !(expiresAt > now) ||
+    !Number.isFinite(expiresAt) ||
+    expiresAt <= now ||
     typeof clusterName !== 'string' ||
     !Array.isArray(warnings) ||
     !warnings.every((w) => typeof w === 'string' && w.length < 2000 && !/[\r\n]/.test(w))

@@ -155,6 +155,9 @@ test('fuzz: the client accepts only well-formed answers of its own protocol vers
   assert.equal(parseTokenReply(JSON.stringify({ ...good, expiresAt: now }), now), undefined);
   assert.equal(parseTokenReply(JSON.stringify({ ...good, token: 'Bearer x' }), now), undefined);
   assert.equal(parseTokenReply(JSON.stringify({ ...good, warnings: ['a\nb'] }), now), undefined);
+  // JSON has no Infinity, but 1e999 parses to it: no date can be made from it.
+  const endless = JSON.stringify(good).replace(/"expiresAt":\d+/, '"expiresAt":1e999');
+  assert.equal(parseTokenReply(endless, now), undefined);
   const odd = parseTokenReply('{"v":1,"ok":false,"error":{"code":"E","message":{"toString":1}}}', now);
   assert.deepEqual(odd, { v: 1, ok: false, error: { code: 'E', message: '' } });
 });
@@ -180,6 +183,8 @@ test('fuzz: an exec answer is taken only whole, unexpired and of this protocol v
     { ...good, ok: 'true' },
   ])
     assert.equal(parseExecReply(JSON.stringify(bad), now), undefined, JSON.stringify(bad));
+  const endless = JSON.stringify(good).replace(/"expiresAt":\d+/, '"expiresAt":1e999');
+  assert.equal(parseExecReply(endless, now), undefined);
   assert.deepEqual(parseExecReply('{"v":1,"ok":false,"error":{"code":"E_NOT_FOR_DAEMON"}}', now), {
     v: 1,
     ok: false,
