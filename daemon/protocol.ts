@@ -104,8 +104,10 @@ export function isKeyEnv(name: string): boolean {
 export function forwardedEnv(env: Record<string, string | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const name of Object.keys(env)) {
+    // The name first: reading a value from process.env is a call into C++ (getenv), per variable.
+    if (!isKeyEnv(name) && !RUNTIME_ENV.has(name)) continue;
     const value = env[name];
-    if (value !== undefined && (isKeyEnv(name) || RUNTIME_ENV.has(name))) out[name] = value;
+    if (value !== undefined) out[name] = value;
   }
   return out;
 }
