@@ -1,5 +1,5 @@
 import { formatErrorLine } from '../src/EksTokenError.js';
-import type { DaemonOutcome } from './daemonClient.js';
+import type { DaemonMiss } from './daemonClient.js';
 import type { PluginDeps } from './deps.js';
 import { fdSink } from './fdSink.js';
 import { answerFromDaemon } from './hotPath.js';
@@ -30,9 +30,9 @@ const deps: PluginDeps = {
   selfPath: process.argv[1] ?? '',
 };
 
-async function runFullCli(daemonOutcome: DaemonOutcome | undefined): Promise<void> {
+async function runFullCli(daemonMiss: DaemonMiss | undefined): Promise<void> {
   // Assigned, not spread: a spread would read the stdin getter.
-  deps.daemonOutcome = daemonOutcome;
+  deps.daemonMiss = daemonMiss;
   process.exitCode = await run(argv, deps);
 }
 
@@ -50,5 +50,5 @@ answerFromDaemon(
     // sent text to a stream, which may still be writing it.
     if (!stdout.streamed && !stderr.streamed) process.exit();
   },
-  (outcome) => void runFullCli(outcome),
+  (daemonMiss) => void runFullCli(daemonMiss),
 );

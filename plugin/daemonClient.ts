@@ -157,7 +157,7 @@ export function requestFromDaemon<T extends { ok: true }>(
     const reply = exchange.parse(line, now());
     if (!reply) finish(miss('bad-reply', 'malformed answer or other protocol version'));
     else if (!reply.ok)
-      finish({ ...miss('error', `${reply.error.code}: ${reply.error.message}`), code: reply.error.code });
+      finish(miss('error', `${reply.error.code}: ${reply.error.message}`, reply.error.code));
     else finish({ ok: true, reply });
   };
   socket.on('error', (error: NodeJS.ErrnoException) => {
@@ -175,6 +175,6 @@ function newlineAt(bytes: Uint8Array, from: number): number {
   return Uint8Array.prototype.indexOf.call(bytes, 10, from);
 }
 
-function miss(reason: DaemonMissReason, detail: string): DaemonMiss {
-  return { ok: false, reason, detail };
+function miss(reason: DaemonMissReason, detail: string, code?: string): DaemonMiss {
+  return { ok: false, reason, detail, code };
 }

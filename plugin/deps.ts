@@ -1,4 +1,4 @@
-import type { DaemonOutcome } from './daemonClient.js';
+import type { DaemonMiss } from './daemonClient.js';
 
 /** A writable text stream (process.stdout, or a buffer in tests). */
 export interface TextSink {
@@ -15,8 +15,8 @@ export interface PluginDeps {
   stdin: NodeJS.ReadableStream;
   /** Path of this CLI's entry script, for starting the daemon in the background. */
   selfPath?: string;
-  /** What the daemon already answered for this very call (the entry asks before the full CLI runs). */
-  daemonOutcome?: DaemonOutcome;
+  /** Why the daemon did not answer this very call (the entry asks before the full CLI runs). */
+  daemonMiss?: DaemonMiss;
 }
 
 /** Reads one line from a stream (an MFA code typed at the prompt). */

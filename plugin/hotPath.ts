@@ -5,24 +5,21 @@
 // daemon misses) goes to the full CLI in main.ts.
 import { execRequestLine, parseExecReply } from '../daemon/protocol.js';
 import { scanSimpleFlags, TOKEN_OPTIONS } from '../src/parseCommandLine.js';
-import { type DaemonOutcome, requestFromDaemon } from './daemonClient.js';
+import { type DaemonMiss, requestFromDaemon } from './daemonClient.js';
 import type { PluginDeps } from './deps.js';
-
-/** Where a token is printed. */
-export type TokenOutput = Pick<PluginDeps, 'stdout' | 'stderr'>;
 
 /**
  * Prints the daemon's answer and calls `answered` when it can (with the error if printing failed);
- * otherwise calls `next`, with the daemon's outcome when it was asked and failed, so the full CLI
+ * otherwise calls `next`, with why the daemon did not answer when it was asked, so the full CLI
  * does not ask again.
  */
 export function answerFromDaemon(
   argv: string[],
   env: Record<string, string | undefined>,
   now: () => number,
-  out: TokenOutput,
+  out: Pick<PluginDeps, 'stdout' | 'stderr'>,
   answered: (error?: unknown) => void,
-  next: (outcome?: DaemonOutcome) => void,
+  next: (miss?: DaemonMiss) => void,
 ): void {
   if (!isPlainDaemonCall(argv, env)) {
     next();

@@ -66,7 +66,7 @@ async function runToken(cmd: TokenCommand, deps: PluginDeps): Promise<number> {
   let noDaemon = false;
   if (cmd.daemon !== 'off') {
     // The entry (cli.ts) asked already unless --debug or a test calls run() directly.
-    const outcome = deps.daemonOutcome ?? (await askDaemon(cmd.request, deps.env, deps.now));
+    const outcome = deps.daemonMiss ?? (await askDaemon(cmd.request, deps.env, deps.now));
     if (outcome.ok) {
       if (cmd.debug)
         log(
