@@ -1,6 +1,6 @@
-import { EksTokenError } from '../src/EksTokenError.js';
-import { formatTokenOutput, resolveExecInfo } from '../src/formatExecCredential.js';
-import { parseTokenCommand, type TokenRequest } from '../src/parseCommandLine.js';
+import { EksTokenError, isEksTokenError } from '../src/EksTokenError.js';
+import { type ExecApiVersion, formatTokenOutput, resolveExecInfo } from '../src/formatExecCredential.js';
+import { parseTokenCommand, type TokenCommand, type TokenRequest } from '../src/parseCommandLine.js';
 import { PROTOCOL_VERSION, type TokenReply } from './protocol.js';
 
 /** An `exec` request made ready: the token it asks for, and its answer line for a given token. */
@@ -20,24 +20,25 @@ export function prepareExec(argv: string[], env: Record<string, string>): Prepar
   const [command, ...args] = argv;
   if ((command !== 'token' && command !== 'get-token') || args.includes('--help') || args.includes('-h'))
     throw notForDaemon('not a plain token call');
+  let cmd: TokenCommand;
+  let apiVersion: ExecApiVersion;
   try {
-    const cmd = parseTokenCommand(args, env, command);
-    if (cmd.daemon === 'off' || cmd.debug) throw notForDaemon('the daemon is off, or --debug');
-    const { apiVersion } = resolveExecInfo(env.KUBERNETES_EXEC_INFO);
-    return {
-      request: cmd.request,
-      renderKey: cmd.tokenOnly ? 'token-only' : apiVersion,
-      render: (reply) => {
-        const { stdout, stderr } = formatTokenOutput(cmd.tokenOnly, apiVersion, reply);
-        const answer = { v: PROTOCOL_VERSION, ok: true, expiresAt: reply.expiresAt, stdout, stderr };
-        return `${JSON.stringify(answer)}\n`;
-      },
-    };
+    cmd = parseTokenCommand(args, env, command);
+    apiVersion = resolveExecInfo(env.KUBERNETES_EXEC_INFO).apiVersion;
   } catch (error) {
-    throw error instanceof EksTokenError && error.code === 'E_NOT_FOR_DAEMON'
-      ? error
-      : notForDaemon(`the plugin reports ${error instanceof EksTokenError ? error.code : 'an error'}`);
+    throw notForDaemon(`the plugin reports ${isEksTokenError(error) ? error.code : 'an error'}`);
   }
+  if (cmd.daemon === 'off' || cmd.debug) throw notForDaemon('the daemon is off, or --debug');
+  const { tokenOnly } = cmd;
+  return {
+    request: cmd.request,
+    renderKey: tokenOnly ? 'token-only' : apiVersion,
+    render: (reply) => {
+      const { stdout, stderr } = formatTokenOutput(tokenOnly, apiVersion, reply);
+      const answer = { v: PROTOCOL_VERSION, ok: true, expiresAt: reply.expiresAt, stdout, stderr };
+      return `${JSON.stringify(answer)}\n`;
+    },
+  };
 }
 
 function notForDaemon(why: string): EksTokenError {
