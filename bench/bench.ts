@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { execRequestLine } from '../daemon/protocol.js';
+import { execRequestLine } from '../src/protocol/protocol.js';
 import { startStsTestServer } from '../test/helpers/stsTestServer.js';
 import { burst } from './concurrency.js';
 import {
@@ -20,7 +20,7 @@ import {
 import { startupChartSvg, table } from './report.js';
 import { poolStartup, type StartupCase, timeStartup } from './startup.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
+const root = fileURLToPath(new URL('../..', import.meta.url));
 const FLOOR_CLIENT = fileURLToPath(new URL('./floorClient.cjs', import.meta.url));
 const FLOOR_SERVER = fileURLToPath(new URL('./floorServer.cjs', import.meta.url));
 // The launcher users run: install.sh writes it with the bundle's path built in.

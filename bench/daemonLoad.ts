@@ -2,8 +2,8 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
-import { tokenRequestLine } from '../daemon/protocol.js';
-import { DAEMON_NODE_FLAGS } from '../daemon/spawnDaemon.js';
+import { DAEMON_NODE_FLAGS } from '../plugin/spawnDaemon.js';
+import { tokenRequestLine } from '../src/protocol/protocol.js';
 
 /** Throughput and latency of the daemon at one load. */
 export interface LoadResult {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { TokenRequest } from '../src/parseCommandLine.js';
+import { isKeyEnv } from '../src/protocol/protocol.js';
+import type { TokenRequest } from '../src/token/parseCommandLine.js';
 import { awsFilePaths, filesStamp } from './configFiles.js';
-import { isKeyEnv } from './protocol.js';
 
 /** A token request with its cache key and the version of the AWS files it depends on. */
 export interface PreparedRequest {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { ResolvedRequest } from '../src/mintToken.js';
-import type { AwsCredentials } from '../src/presignToken.js';
-import { staticEnvCredentials } from '../src/staticEnvCredentials.js';
+import { staticEnvCredentials } from '../src/aws/staticEnvCredentials.js';
+import type { ResolvedRequest } from '../src/token/mintToken.js';
+import type { AwsCredentials } from '../src/token/presignToken.js';
 import { CredentialFetcher } from './fetchCredentials.js';
 import { SharedCache } from './tokenCache.js';
 
@@ -19,13 +19,13 @@ export class CredentialCache {
 
   constructor(
     private readonly options: {
-      selfPath: string;
+      credentialChild: string;
       now: () => number;
       maxEntries: number;
       onFetch: () => void;
     },
   ) {
-    this.fetcher = new CredentialFetcher(options.selfPath);
+    this.fetcher = new CredentialFetcher(options.credentialChild);
     this.cache = new SharedCache<Fetched>({
       maxEntries: options.maxEntries,
       now: options.now,

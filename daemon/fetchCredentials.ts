@@ -1,16 +1,16 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { EksTokenError, type EksTokenErrorCode } from '../src/EksTokenError.js';
-import type { ResolvedRequest } from '../src/mintToken.js';
-import type { AwsCredentials } from '../src/presignToken.js';
-import type { CredentialsAnswer } from './credentialsCommand.js';
-import { forwardedEnv, MAX_LINE_BYTES } from './protocol.js';
+import { forwardedEnv, MAX_LINE_BYTES } from '../src/protocol/protocol.js';
+import { EksTokenError, type EksTokenErrorCode } from '../src/shared/EksTokenError.js';
+import type { ResolvedRequest } from '../src/token/mintToken.js';
+import type { AwsCredentials } from '../src/token/presignToken.js';
+import type { CredentialsAnswer } from './credentialChild.js';
 
 const FETCH_TIMEOUT_MS = 30_000;
 // Each child is a Node process loading the AWS SDK; many distinct profiles at once must not fork-bomb.
 const MAX_CHILDREN = 8;
 
 /**
- * Fetches credentials in a child (`daemon __credentials`) that runs with the caller's environment:
+ * Fetches credentials in a child (credentialChild.cjs) that runs with the caller's environment:
  * the AWS SDK's chain reads process.env, and the daemon's is not the caller's.
  */
 export class CredentialFetcher {
@@ -18,7 +18,8 @@ export class CredentialFetcher {
   private readonly waiting: Array<() => void> = [];
   private active = 0;
 
-  constructor(private readonly selfPath: string) {}
+  /** `childEntry`: the credential child's script (credentialChild.cjs beside the bundle). */
+  constructor(private readonly childEntry: string) {}
 
   /** Runs one fetch, at most MAX_CHILDREN at a time. */
   async fetch(resolved: ResolvedRequest, env: Record<string, string>): Promise<AwsCredentials> {
@@ -38,7 +39,7 @@ export class CredentialFetcher {
   private inChild(resolved: ResolvedRequest, env: Record<string, string>): Promise<AwsCredentials> {
     return new Promise((resolve, reject) => {
       // Only forwarded variables: never the daemon's own, and never NODE_OPTIONS into a Node child.
-      const child = spawn(process.execPath, [this.selfPath, 'daemon', '__credentials'], {
+      const child = spawn(process.execPath, [this.childEntry], {
         env: forwardedEnv(env),
         stdio: ['pipe', 'pipe', 'ignore'],
       });

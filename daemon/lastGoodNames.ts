@@ -1,6 +1,6 @@
-import { isEksTokenError } from '../src/EksTokenError.js';
-import { type MintDeps, type ResolvedRequest, resolveRequest } from '../src/mintToken.js';
-import type { TokenRequest } from '../src/parseCommandLine.js';
+import { isEksTokenError } from '../src/shared/EksTokenError.js';
+import { type MintDeps, type ResolvedRequest, resolveRequest } from '../src/token/mintToken.js';
+import type { TokenRequest } from '../src/token/parseCommandLine.js';
 
 const KEEP_MS = 60 * 60_000;
 // A token from a remembered name lasts a few minutes: kubectl stays fast while DNS is down and

@@ -1,7 +1,7 @@
 import { chmodSync, lstatSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import { EksTokenError, isEksTokenError, oneLine } from '../src/EksTokenError.js';
-import { MAX_LINE_BYTES, PROTOCOL_VERSION } from './protocol.js';
+import { MAX_LINE_BYTES, PROTOCOL_VERSION } from '../src/protocol/protocol.js';
+import { EksTokenError, isEksTokenError, oneLine } from '../src/shared/EksTokenError.js';
 
 // Open connections are bounded; past the bound the oldest one that has not sent a request is dropped,
 // so idle connections can neither exhaust file descriptors nor lock out real clients.

@@ -1,7 +1,11 @@
-import { EksTokenError, isEksTokenError } from '../src/EksTokenError.js';
-import { type ExecApiVersion, formatTokenOutput, resolveExecInfo } from '../src/formatExecCredential.js';
-import { parseTokenCommand, type TokenCommand, type TokenRequest } from '../src/parseCommandLine.js';
-import { PROTOCOL_VERSION, type TokenReply } from './protocol.js';
+import { PROTOCOL_VERSION, type TokenReply } from '../src/protocol/protocol.js';
+import { EksTokenError, isEksTokenError } from '../src/shared/EksTokenError.js';
+import {
+  type ExecApiVersion,
+  formatTokenOutput,
+  resolveExecInfo,
+} from '../src/token/formatExecCredential.js';
+import { parseTokenCommand, type TokenCommand, type TokenRequest } from '../src/token/parseCommandLine.js';
 
 /** An `exec` request made ready: the token it asks for, and its answer line for a given token. */
 export interface PreparedExec {

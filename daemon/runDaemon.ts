@@ -1,15 +1,16 @@
 import { closeSync, unlinkSync, writeSync } from 'node:fs';
-import { VERSION } from '../plugin/version.js';
-import { EksTokenError, formatErrorLine } from '../src/EksTokenError.js';
-import { probeSocket } from './daemonControl.js';
-import { ensureSocketDir, resolveSocketPath } from './socketPath.js';
-import { withStartLock } from './startLock.js';
+import { probeSocket } from '../src/protocol/daemonControl.js';
+import { ensureSocketDir, resolveSocketPath } from '../src/protocol/socketPath.js';
+import { withStartLock } from '../src/protocol/startLock.js';
+import { EksTokenError, formatErrorLine } from '../src/shared/EksTokenError.js';
+import { VERSION } from '../src/shared/version.js';
 import type { TokenDaemon } from './tokenDaemon.js';
 
 /** How `daemon run` was asked to run. */
 export interface RunOptions {
   env: Record<string, string | undefined>;
-  selfPath: string;
+  /** The credential child's script (credentialChild.cjs beside the CLI bundle). */
+  credentialChild: string;
   idleTimeoutMs: number;
   maxEntries: number;
   /** `daemon start` reads one line here: "ready <pid>", "running <pid>" or "error <message>". */
@@ -43,7 +44,7 @@ export async function runDaemon(options: RunOptions): Promise<number> {
   const { TokenService } = await import('./tokenService.js');
   const { TokenDaemon } = await import('./tokenDaemon.js');
   const service = new TokenService({
-    selfPath: options.selfPath,
+    credentialChild: options.credentialChild,
     now: options.now,
     maxEntries: options.maxEntries,
   });

@@ -1,10 +1,15 @@
 import { lstatSync, unlinkSync } from 'node:fs';
 import type { Socket } from 'node:net';
+import { parseDaemonRequest } from '../src/protocol/parseRequest.js';
+import {
+  type DaemonRequest,
+  PENDING_LINE,
+  PROTOCOL_VERSION,
+  type TokenReply,
+} from '../src/protocol/protocol.js';
 import { type PreparedRequest, prepareRequest } from './cacheKey.js';
 import { failure, LineServer, sendLine, sendRawLine } from './lineServer.js';
-import { parseDaemonRequest } from './parseRequest.js';
 import { prepareExec } from './prepareExec.js';
-import { type DaemonRequest, PENDING_LINE, PROTOCOL_VERSION, type TokenReply } from './protocol.js';
 import { type TokenService, tokenLine } from './tokenService.js';
 
 // How an answer line is made from a token, and the key that tells its forms apart.

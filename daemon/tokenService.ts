@@ -1,10 +1,10 @@
-import { EksTokenError } from '../src/EksTokenError.js';
-import { type MintDeps, signResolved } from '../src/mintToken.js';
+import { PROTOCOL_VERSION, type TokenReply } from '../src/protocol/protocol.js';
+import { EksTokenError } from '../src/shared/EksTokenError.js';
+import { type MintDeps, signResolved } from '../src/token/mintToken.js';
 import type { PreparedRequest } from './cacheKey.js';
 import { awsFilePaths, refreshSharedIni } from './configFiles.js';
 import { CredentialCache } from './credentialCache.js';
 import { LastGoodNames } from './lastGoodNames.js';
-import { PROTOCOL_VERSION, type TokenReply } from './protocol.js';
 import { SharedCache } from './tokenCache.js';
 
 const SERVE_MIN_MS = 2 * 60_000;
@@ -41,7 +41,7 @@ export class TokenService {
   private readonly rechecks = new Map<string, Promise<boolean>>();
   private readonly hitLines = new WeakMap<CachedToken, Map<string, Buffer>>();
 
-  constructor(private readonly options: { selfPath: string; now: () => number; maxEntries: number }) {
+  constructor(private readonly options: { credentialChild: string; now: () => number; maxEntries: number }) {
     this.tokens = new SharedCache<CachedToken>({
       maxEntries: options.maxEntries,
       now: options.now,
@@ -51,7 +51,7 @@ export class TokenService {
       freshUntil: (t) => t.expiresAt - Math.min(SERVE_MIN_MS, (t.expiresAt - t.mintedAt) / 2),
     });
     this.credentials = new CredentialCache({
-      selfPath: options.selfPath,
+      credentialChild: options.credentialChild,
       now: options.now,
       maxEntries: options.maxEntries,
       onFetch: () => {

@@ -27,7 +27,7 @@ import {
   whoamiSays,
 } from './demoRun.js';
 
-const root = new URL('../../', import.meta.url);
+const root = new URL('../..', import.meta.url);
 const BIN_DIR = fileURLToPath(new URL('bin/', root));
 const CLI = join(BIN_DIR, 'eks-token');
 const BUNDLE = fileURLToPath(new URL('dist/bundle/cli.cjs', root));

@@ -1,4 +1,4 @@
-import { formatErrorLine } from '../src/EksTokenError.js';
+import { formatErrorLine } from '../src/shared/EksTokenError.js';
 import type { DaemonMiss } from './daemonClient.js';
 import type { PluginDeps } from './deps.js';
 import { fdSink } from './fdSink.js';

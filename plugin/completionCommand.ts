@@ -1,5 +1,5 @@
-import { completionScript } from '../src/completionScript.js';
-import { EksTokenError } from '../src/EksTokenError.js';
+import { EksTokenError } from '../src/shared/EksTokenError.js';
+import { completionScript } from './completionScript.js';
 import type { PluginDeps } from './deps.js';
 
 /** `eks-token completion bash|zsh`: prints the completion script for that shell. */

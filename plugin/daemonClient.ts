@@ -7,9 +7,9 @@ import {
   parseTokenReply,
   type TokenReply,
   tokenRequestLine,
-} from '../daemon/protocol.js';
-import { resolveSocketPath, socketDirOf, socketDirProblem } from '../daemon/socketPath.js';
-import type { TokenRequest } from '../src/parseCommandLine.js';
+} from '../src/protocol/protocol.js';
+import { resolveSocketPath, socketDirOf, socketDirProblem } from '../src/protocol/socketPath.js';
+import type { TokenRequest } from '../src/token/parseCommandLine.js';
 
 /** Why the daemon was not used; `absent` and `refused` mean no daemon is running. */
 export type DaemonMissReason = 'absent' | 'refused' | 'unsafe' | 'timeout' | 'closed' | 'bad-reply' | 'error';

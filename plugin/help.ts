@@ -1,4 +1,4 @@
-import { VERSION } from './version.js';
+import { VERSION } from '../src/shared/version.js';
 
 /** Help text per command; `eks-token --help` and `eks-token <command> --help` print these. */
 export const HELP: Record<string, string> = {

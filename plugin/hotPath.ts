@@ -3,8 +3,8 @@
 // and formats the answer itself (the `exec` request), so a cache hit costs the plugin a flag scan, one
 // exchange and two writes. Everything else (other commands, --help, --debug, flags that do not scan,
 // daemon misses) goes to the full CLI in main.ts.
-import { execRequestLine, parseExecReply } from '../daemon/protocol.js';
-import { scanSimpleFlags, TOKEN_OPTIONS } from '../src/parseCommandLine.js';
+import { execRequestLine, parseExecReply } from '../src/protocol/protocol.js';
+import { scanSimpleFlags, TOKEN_OPTIONS } from '../src/token/parseCommandLine.js';
 import { type DaemonMiss, requestFromDaemon } from './daemonClient.js';
 import type { PluginDeps } from './deps.js';
 

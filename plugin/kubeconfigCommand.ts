@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { EksTokenError, isEksTokenError } from '../src/EksTokenError.js';
 import {
   type EntryChange,
   execUser,
@@ -7,8 +6,9 @@ import {
   parseKubeconfig,
   stringifyKubeconfig,
   updateKubeconfig,
-} from '../src/updateKubeconfig.js';
-import { writeFileAtomic } from '../src/writeFileAtomic.js';
+} from '../src/kubeconfig/updateKubeconfig.js';
+import { EksTokenError, isEksTokenError } from '../src/shared/EksTokenError.js';
+import { writeFileAtomic } from '../src/shared/writeFileAtomic.js';
 import { type PluginDeps, readLine } from './deps.js';
 import { parseKubeconfigFlags } from './kubeconfigFlags.js';
 
@@ -71,9 +71,9 @@ async function describe(
   deps: PluginDeps,
 ): Promise<KubeconfigCluster> {
   const [{ resolveCredentials }, { describeCluster }, { trustExtraCaCerts }] = await Promise.all([
-    import('../src/resolveCredentials.js'),
-    import('../src/describeCluster.js'),
-    import('../src/trustExtraCaCerts.js'),
+    import('../src/aws/resolveCredentials.js'),
+    import('../src/aws/describeCluster.js'),
+    import('../src/aws/trustExtraCaCerts.js'),
   ]);
   trustExtraCaCerts(deps.env, (line) => deps.stderr.write(`${line}\n`));
   // Like aws eks update-kubeconfig: the caller's own credentials describe the cluster; --role is only for tokens.

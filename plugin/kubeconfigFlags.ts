@@ -1,11 +1,11 @@
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { EksTokenError } from '../src/EksTokenError.js';
-import { parseFlags } from '../src/parseCommandLine.js';
-import { isDnsClusterId, isValidClusterName } from '../src/resolveClusterName.js';
-import { resolveProfileName, resolveProfileSettings } from '../src/resolveRegion.js';
-import { requirePartition } from '../src/resolveStsEndpoint.js';
-import type { KubeconfigCluster } from '../src/updateKubeconfig.js';
+import { resolveProfileName, resolveProfileSettings } from '../src/aws/resolveRegion.js';
+import { requirePartition } from '../src/aws/resolveStsEndpoint.js';
+import { isDnsClusterId, isValidClusterName } from '../src/dns/resolveClusterName.js';
+import type { KubeconfigCluster } from '../src/kubeconfig/updateKubeconfig.js';
+import { EksTokenError } from '../src/shared/EksTokenError.js';
+import { parseFlags } from '../src/token/parseCommandLine.js';
 
 const OPTIONS = {
   kubeconfig: { type: 'string' },

@@ -1,9 +1,9 @@
-import { EksTokenError, formatErrorLine, isEksTokenError } from '../src/EksTokenError.js';
-import { type ExecInfo, formatTokenOutput, resolveExecInfo } from '../src/formatExecCredential.js';
-import { parseTokenCommand, type TokenCommand } from '../src/parseCommandLine.js';
+import { EksTokenError, formatErrorLine, isEksTokenError } from '../src/shared/EksTokenError.js';
+import { VERSION } from '../src/shared/version.js';
+import { type ExecInfo, formatTokenOutput, resolveExecInfo } from '../src/token/formatExecCredential.js';
+import { parseTokenCommand, type TokenCommand } from '../src/token/parseCommandLine.js';
 import { askDaemon } from './daemonClient.js';
 import { type PluginDeps, readLine } from './deps.js';
-import { VERSION } from './version.js';
 
 /** The CLI: runs one command and returns its exit code; never exits the process itself. */
 export async function run(argv: string[], deps: PluginDeps): Promise<number> {
@@ -16,7 +16,7 @@ export async function run(argv: string[], deps: PluginDeps): Promise<number> {
         if (args.includes('--help') || args.includes('-h')) return await printHelp(deps, command);
         return await runToken(parseTokenCommand(args, deps.env, command), deps);
       case 'daemon': {
-        const { runDaemonCommand } = await import('../daemon/daemonCommand.js');
+        const { runDaemonCommand } = await import('./daemonCommand.js');
         return await runDaemonCommand(args, deps);
       }
       case '--version':
@@ -80,7 +80,7 @@ async function runToken(cmd: TokenCommand, deps: PluginDeps): Promise<number> {
       log(`eks-token: debug: daemon not used (${outcome.reason}: ${outcome.detail}), minting in-process`);
     noDaemon = outcome.reason === 'absent' || outcome.reason === 'refused';
   }
-  const { mintToken } = await import('../src/mintToken.js');
+  const { mintToken } = await import('../src/token/mintToken.js');
   const minted = await mintToken(cmd.request, {
     env: deps.env,
     now: deps.now,
@@ -95,7 +95,7 @@ async function runToken(cmd: TokenCommand, deps: PluginDeps): Promise<number> {
   writeToken(cmd, execInfo, deps, minted);
   if (cmd.daemon === 'auto' && noDaemon && deps.selfPath) {
     // After the answer is out: the daemon starts detached while kubectl carries on.
-    const { spawnDaemon } = await import('../daemon/spawnDaemon.js');
+    const { spawnDaemon } = await import('./spawnDaemon.js');
     spawnDaemon(deps.selfPath, deps.env, []);
     if (cmd.debug) log('eks-token: debug: started a daemon in the background (--daemon auto)');
   }

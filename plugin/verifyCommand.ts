@@ -1,7 +1,7 @@
-import { EksTokenError, isEksTokenError } from '../src/EksTokenError.js';
-import { parseFlags } from '../src/parseCommandLine.js';
-import { trustExtraCaCerts } from '../src/trustExtraCaCerts.js';
-import { verifyToken } from '../src/verifyToken.js';
+import { trustExtraCaCerts } from '../src/aws/trustExtraCaCerts.js';
+import { EksTokenError, isEksTokenError } from '../src/shared/EksTokenError.js';
+import { parseFlags } from '../src/token/parseCommandLine.js';
+import { verifyToken } from '../src/token/verifyToken.js';
 import type { PluginDeps } from './deps.js';
 
 const OPTIONS = {
@@ -45,7 +45,7 @@ export async function runVerifyCommand(args: string[], deps: PluginDeps): Promis
   if (values.sts && clusterId) {
     trustExtraCaCerts(deps.env, (line) => deps.stderr.write(`${line}\n`));
     const clusterName = await resolveName(clusterId, values['dns-server'], deps);
-    const { fetchTokenIdentity } = await import('../src/fetchCallerIdentity.js');
+    const { fetchTokenIdentity } = await import('../src/token/fetchCallerIdentity.js');
     try {
       const identity = await fetchTokenIdentity(token, clusterName, deps.env);
       summary += `; STS accepts it for cluster ${clusterName} as ${identity.arn} (account ${identity.account})`;
@@ -94,7 +94,7 @@ async function resolveName(
   deps: PluginDeps,
 ): Promise<string> {
   if (!clusterId.includes('.')) return clusterId;
-  const { resolveClusterName } = await import('../src/resolveClusterName.js');
+  const { resolveClusterName } = await import('../src/dns/resolveClusterName.js');
   const servers = dnsServers ?? deps.env.EKS_TOKEN_DNS_SERVER?.split(/[\s,]+/).filter(Boolean);
   const resolved = await resolveClusterName(clusterId, {
     now: deps.now,

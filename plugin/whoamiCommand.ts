@@ -1,7 +1,7 @@
-import { EksTokenError, isEksTokenError } from '../src/EksTokenError.js';
-import { fetchTokenIdentity } from '../src/fetchCallerIdentity.js';
-import { mintToken } from '../src/mintToken.js';
-import { parseTokenCommand, type TokenCommand } from '../src/parseCommandLine.js';
+import { EksTokenError, isEksTokenError } from '../src/shared/EksTokenError.js';
+import { fetchTokenIdentity } from '../src/token/fetchCallerIdentity.js';
+import { mintToken } from '../src/token/mintToken.js';
+import { parseTokenCommand, type TokenCommand } from '../src/token/parseCommandLine.js';
 import { type PluginDeps, readLine } from './deps.js';
 
 // GetCallerIdentity needs some x-k8s-aws-id; without -i there is no cluster to report.

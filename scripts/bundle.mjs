@@ -2,81 +2,100 @@
 // call and Node starts CommonJS faster than ES modules (no ESM loader, no module jobs):
 // - cli.cjs: the entry: what a daemon cache hit needs (argument parsing, the socket client, output)
 //   and the CLI's dispatch, Node built-ins only.
-// - one file per module the code loads with import() (the AWS SDK path, DNS, undici, the daemon,
-//   subcommands), each loaded only when a call needs it. Small shared modules are copied into
-//   each file; nothing relies on sharing one copy (errors are recognised by name, not instanceof).
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+// - credentialChild.cjs: the daemon's credential child, an entry of its own (no CLI inside).
+// - one file per source module the code loads with import() (the AWS SDK path, DNS, undici, the
+//   daemon, subcommands), each loaded only when a call needs it, and named after its source path
+//   (src/aws/describeCluster.ts -> src.aws.describeCluster.cjs), so two modules with one name in two
+//   folders stay two bundles. Each import() is a bundle boundary: one the bundler cannot resolve to a
+//   source file (a package, a computed path) fails the build instead of being inlined silently.
+//   Small shared modules are copied into each file; nothing relies on sharing one copy (errors are
+//   recognised by name, not instanceof).
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
 import { build } from 'esbuild';
 
-const dirs = ['src', 'plugin', 'daemon'];
-const sources = dirs.flatMap((d) =>
-  readdirSync(d)
-    .filter((f) => f.endsWith('.ts'))
-    .map((f) => join(d, f)),
-);
-// Every module some source imports lazily becomes its own bundle, named after it.
-const lazy = new Map();
-for (const file of sources) {
-  for (const [, spec] of readFileSync(file, 'utf8').matchAll(/await import\('(\.{1,2}\/[^']+)\.js'\)/g)) {
-    const name = basename(spec);
-    const target = sources.find((s) => basename(s, '.ts') === name);
-    if (!target) throw new Error(`bundle: ${file} imports ${spec}, which is not a source file`);
-    lazy.set(name, target);
+const root = process.cwd();
+const ENTRIES = { cli: 'plugin/cli.ts', credentialChild: 'daemon/credentialChild.ts' };
+
+/** The bundle name of a lazily imported source file: its path with dots for slashes. */
+const bundleName = (absPath) => relative(root, absPath).replace(/\.ts$/, '').replace(/[/\\]/g, '.');
+
+/** Every lazily imported source file, found by building until no new one turns up. */
+const lazy = new Map(); // bundle name -> source path
+
+async function bundleOnce() {
+  const found = [];
+  const result = await build({
+    write: false,
+    metafile: false,
+    entryPoints: { ...ENTRIES, ...Object.fromEntries(lazy) },
+    outdir: 'dist/bundle',
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    mainFields: ['module', 'main'],
+    outExtension: { '.js': '.cjs' },
+    // import() of a CommonJS file or a built-in starts Node's ES module loader (~10 ms more per call);
+    // everything here is CommonJS or built in, so esbuild emits require(), which the awaiting code
+    // receives just the same.
+    supported: { 'dynamic-import': false },
+    minifySyntax: true,
+    legalComments: 'none',
+    logLevel: 'silent',
+    plugins: [
+      {
+        // @smithy/core's serde (which signature-v4 imports for hex and UTF-8 helpers) loads node:crypto
+        // at start-up, only to have getRandomValues at hand for UUIDs a presigned URL never needs.
+        // Loading crypto costs 5-8 ms on the path without a daemon, so it loads on first use instead.
+        // If serde imports anything else from crypto, esbuild stops with "No matching export".
+        name: 'lazy-crypto-for-smithy-serde',
+        setup(b) {
+          b.onResolve({ filter: /^(node:)?crypto$/ }, (args) =>
+            /[/\\]@smithy[/\\]core[/\\]dist-es[/\\]submodules[/\\]serde[/\\]index\.js$/.test(args.importer)
+              ? { path: 'crypto', namespace: 'lazy-crypto' }
+              : undefined,
+          );
+          b.onLoad({ filter: /.*/, namespace: 'lazy-crypto' }, () => ({
+            contents:
+              "export const getRandomValues = (array) => require('node:crypto').getRandomValues(array);",
+            loader: 'js',
+          }));
+        },
+      },
+      {
+        name: 'lazy-modules',
+        setup(b) {
+          b.onResolve({ filter: /.*/ }, (args) => {
+            // Our own sources only: dependencies' import() calls are theirs to resolve, as before.
+            if (args.kind !== 'dynamic-import' || args.importer.includes('node_modules')) return undefined;
+            const importer = relative(root, args.importer);
+            if (!args.path.startsWith('.') || !args.path.endsWith('.js'))
+              return { errors: [{ text: `${importer}: import('${args.path}') is not a source module` }] };
+            const source = resolve(args.resolveDir, args.path.replace(/\.js$/, '.ts'));
+            const name = bundleName(source);
+            if (!lazy.has(name)) found.push([name, relative(root, source)]);
+            return { path: `./${name}.cjs`, external: true };
+          });
+        },
+      },
+    ],
+  });
+  // A warning here is something the bundle would get wrong at run time (a require it cannot see).
+  if (result.warnings.length > 0) {
+    for (const w of result.warnings) console.error(`bundle: ${w.location?.file ?? ''}: ${w.text}`);
+    throw new Error('bundle: warnings are errors');
   }
+  return { result, found };
 }
 
-const result = await build({
-  write: false,
-  entryPoints: { cli: 'plugin/cli.ts', ...Object.fromEntries(lazy) },
-  outdir: 'dist/bundle',
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  mainFields: ['module', 'main'],
-  outExtension: { '.js': '.cjs' },
-  // import() of a CommonJS file or a built-in starts Node's ES module loader (~10 ms more per call);
-  // everything here is CommonJS or built in, so esbuild emits require(), which the awaiting code
-  // receives just the same.
-  supported: { 'dynamic-import': false },
-  minifySyntax: true,
-  legalComments: 'none',
-  logLevel: 'warning',
-  plugins: [
-    {
-      // @smithy/core's serde (which signature-v4 imports for hex and UTF-8 helpers) loads node:crypto
-      // at start-up, only to have getRandomValues at hand for UUIDs a presigned URL never needs.
-      // Loading crypto costs 5-8 ms on the path without a daemon, so it loads on first use instead.
-      // If serde imports anything else from crypto, esbuild stops with "No matching export".
-      name: 'lazy-crypto-for-smithy-serde',
-      setup(b) {
-        b.onResolve({ filter: /^(node:)?crypto$/ }, (args) =>
-          /[/\\]@smithy[/\\]core[/\\]dist-es[/\\]submodules[/\\]serde[/\\]index\.js$/.test(args.importer)
-            ? { path: 'crypto', namespace: 'lazy-crypto' }
-            : undefined,
-        );
-        b.onLoad({ filter: /.*/, namespace: 'lazy-crypto' }, () => ({
-          contents:
-            "export const getRandomValues = (array) => require('node:crypto').getRandomValues(array);",
-          loader: 'js',
-        }));
-      },
-    },
-    {
-      name: 'lazy-modules',
-      setup(b) {
-        b.onResolve({ filter: /\.js$/ }, (args) => {
-          const name = basename(args.path, '.js');
-          if (args.kind !== 'dynamic-import' || !lazy.has(name)) return undefined;
-          return { path: `./${name}.cjs`, external: true };
-        });
-      },
-    },
-  ],
-});
+let pass = await bundleOnce();
+while (pass.found.length > 0) {
+  for (const [name, source] of pass.found) lazy.set(name, source);
+  pass = await bundleOnce();
+}
 
 // Emptied first: a bundle a previous build made and this one does not would otherwise be installed too.
 rmSync('dist/bundle', { recursive: true, force: true });
 mkdirSync('dist/bundle', { recursive: true });
-for (const file of result.outputFiles) writeFileSync(file.path, file.text);
+for (const file of pass.result.outputFiles) writeFileSync(file.path, file.text);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { sendControl } from '../../daemon/daemonControl.js';
-import { fetchTokenIdentity } from '../../src/fetchCallerIdentity.js';
+import { sendControl } from '../../src/protocol/daemonControl.js';
+import { fetchTokenIdentity } from '../../src/token/fetchCallerIdentity.js';
 import { DaemonHarness, issuedSecrets, tokenOf } from '../helpers/daemonHarness.js';
 import { type StsTestServer, startStsTestServer } from '../helpers/stsTestServer.js';
 

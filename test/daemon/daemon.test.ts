@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { sendControl } from '../../daemon/daemonControl.js';
-import { execRequestLine, parseExecReply } from '../../daemon/protocol.js';
 import { requestFromDaemon } from '../../plugin/daemonClient.js';
-import { fetchTokenIdentity } from '../../src/fetchCallerIdentity.js';
+import { sendControl } from '../../src/protocol/daemonControl.js';
+import { execRequestLine, parseExecReply } from '../../src/protocol/protocol.js';
+import { fetchTokenIdentity } from '../../src/token/fetchCallerIdentity.js';
 import { DaemonHarness, issuedSecrets, KEYS, tokenOf, urlOf } from '../helpers/daemonHarness.js';
 import { type StsTestServer, startStsTestServer } from '../helpers/stsTestServer.js';
 

@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import fc from 'fast-check';
-import { sendControl } from '../../daemon/daemonControl.js';
-import { tokenRequestLine } from '../../daemon/protocol.js';
-import { ensureSocketDir } from '../../daemon/socketPath.js';
 import { askDaemon } from '../../plugin/daemonClient.js';
+import { sendControl } from '../../src/protocol/daemonControl.js';
+import { tokenRequestLine } from '../../src/protocol/protocol.js';
+import { ensureSocketDir } from '../../src/protocol/socketPath.js';
 import {
   DaemonHarness,
   type DaemonProcess,

@@ -1,16 +1,16 @@
 /**
  * A real daemon on a real socket in a private temp dir, and plugin processes run as kubectl runs
- * them (`node dist/plugin/cli.js`), with exactly the environment a test gives.
+ * them (`node dist/bundle/cli.cjs`), with exactly the environment a test gives.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sendControl } from '../../daemon/daemonControl.js';
+import { sendControl } from '../../src/protocol/daemonControl.js';
 
-/** The compiled CLI entry. */
-export const CLI_JS = fileURLToPath(new URL('../../plugin/cli.js', import.meta.url));
+/** The CLI bundle that install.sh installs. */
+export const CLI_JS = fileURLToPath(new URL('../../bundle/cli.cjs', import.meta.url));
 
 /** Test keys in the shape of AWS's documentation examples. */
 export const KEYS = {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { EksTokenError } from '../../src/EksTokenError.js';
+import { EksTokenError } from '../../src/shared/EksTokenError.js';
 
 /** The EksTokenError code `fn` throws; fails the test when it throws nothing or something else. */
 export function errorCodeOf(fn: () => unknown): string {

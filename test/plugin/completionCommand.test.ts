@@ -6,8 +6,8 @@ import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { COMMAND_NAMES } from '../../plugin/commands.js';
+import { COMPLETION, completionScript } from '../../plugin/completionScript.js';
 import { HELP } from '../../plugin/help.js';
-import { COMPLETION, completionScript } from '../../src/completionScript.js';
 import { hasCommand } from '../helpers/hasCommand.js';
 import { CLI, isolatedEnv, runCli } from '../helpers/runCli.js';
 

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ensureSocketDir } from '../../daemon/socketPath.js';
 import { askDaemon } from '../../plugin/daemonClient.js';
+import { ensureSocketDir } from '../../src/protocol/socketPath.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'eks-token-client-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -3,14 +3,16 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { sendControl } from '../../daemon/daemonControl.js';
+import { sendControl } from '../../src/protocol/daemonControl.js';
 import { DaemonHarness, KEYS, tokenOf, waitFor } from '../helpers/daemonHarness.js';
 
 const RECORDER = fileURLToPath(new URL('../helpers/moduleRecorder.js', import.meta.url));
 const CJS_RECORDER = fileURLToPath(new URL('../helpers/cjsModuleRecorder.cjs', import.meta.url));
 const OLD_NODE = fileURLToPath(new URL('../helpers/withoutGetBuiltinModule.cjs', import.meta.url));
-const DIST = fileURLToPath(new URL('../../', import.meta.url));
+const DIST = fileURLToPath(new URL('../..', import.meta.url));
 const BUNDLE = fileURLToPath(new URL('../../bundle/cli.cjs', import.meta.url));
+// The module-level check runs the unbundled build, where each source file is its own module.
+const UNBUNDLED = fileURLToPath(new URL('../../plugin/cli.js', import.meta.url));
 const ARGS = ['token', '-i', 'eks-a', '--region', 'eu-west-1', '--debug'];
 // Without --debug: that flag takes the full CLI, which prints the daemon's details.
 const HOT_ARGS = ARGS.filter((a) => a !== '--debug');
@@ -29,12 +31,12 @@ async function daemonHits(): Promise<number> {
 }
 
 /** Runs the plugin with the module recorder; returns the run and the URLs of the modules it loaded. */
-async function recorded(args: string[], env: Record<string, string | undefined>, script?: string) {
+async function recorded(args: string[], env: Record<string, string | undefined>) {
   let urls = '';
   const r = await h.run(args, env, {
     nodeArgs: ['--import', RECORDER],
     fd3: (text) => (urls += text),
-    ...(script ? { script } : {}),
+    script: UNBUNDLED,
   });
   assert.equal(r.code, 0, r.stderr);
   const loaded = urls.split('\n').filter((u) => u && !u.includes('/test/helpers/moduleRecorder'));
@@ -82,7 +84,7 @@ test('a cache hit through the daemon loads only Node built-ins and our own small
     // The same recorder sees the lazily required parts when the token is made in-process.
     const cold = await requiredBy([...ARGS, '--daemon', 'off']);
     assert.ok(
-      cold.files.some((f) => f.endsWith('/mintToken.cjs')),
+      cold.files.some((f) => f.endsWith('/src.token.mintToken.cjs')),
       cold.files.join(' '),
     );
     // The recorder does report a stream when one is built.

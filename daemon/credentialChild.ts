@@ -1,0 +1,99 @@
+import { MAX_LINE_BYTES } from '../src/protocol/protocol.js';
+import { EksTokenError, isEksTokenError } from '../src/shared/EksTokenError.js';
+import type { ResolvedRequest } from '../src/token/mintToken.js';
+
+/** What the credential child prints on stdout: one JSON document. */
+export type CredentialsAnswer =
+  | {
+      ok: true;
+      credentials: {
+        accessKeyId: string;
+        secretAccessKey: string;
+        sessionToken?: string;
+        expiration?: string;
+      };
+    }
+  | { ok: false; error: { code: string; message: string; hint: string } };
+
+/** What the credential child reads from the outside world. */
+export interface ChildDeps {
+  env: Record<string, string | undefined>;
+  now: () => number;
+  stdin: NodeJS.ReadableStream;
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+}
+
+/**
+ * The credential child (its own bundle, credentialChild.cjs): the daemon runs it with the caller's
+ * environment, because the AWS SDK's credential chain reads process.env. The resolved request comes
+ * on stdin and the credentials go back on the stdout pipe, never through a file.
+ */
+export async function runCredentialChild(deps: ChildDeps): Promise<number> {
+  let answer: CredentialsAnswer;
+  try {
+    const resolved = JSON.parse(await readAll(deps.stdin)) as ResolvedRequest;
+    const { credentialsForRequest } = await import('../src/token/mintToken.js');
+    const { trustExtraCaCerts } = await import('../src/aws/trustExtraCaCerts.js');
+    const log = (line: string) => deps.stderr.write(`${line}\n`);
+    trustExtraCaCerts(deps.env, log);
+    const credentials = await credentialsForRequest(resolved, {
+      env: deps.env,
+      now: deps.now,
+      log,
+      debug: false,
+      mfaCodeProvider: async (serial) => {
+        // No terminal here: the plugin falls back to minting in-process, where it can prompt.
+        throw new EksTokenError('E_MFA_REQUIRED', `the profile needs an MFA code for ${serial}`);
+      },
+    });
+    answer = {
+      ok: true,
+      credentials: {
+        accessKeyId: credentials.accessKeyId,
+        secretAccessKey: credentials.secretAccessKey,
+        ...(credentials.sessionToken ? { sessionToken: credentials.sessionToken } : {}),
+        ...(credentials.expiration ? { expiration: credentials.expiration.toISOString() } : {}),
+      },
+    };
+  } catch (error) {
+    const known = isEksTokenError(error);
+    answer = {
+      ok: false,
+      error: {
+        code: known ? error.code : 'E_CREDENTIALS',
+        message: known ? error.message : 'the credential fetch failed unexpectedly',
+        hint: known ? error.hint : '',
+      },
+    };
+  }
+  deps.stdout.write(`${JSON.stringify(answer)}\n`);
+  return answer.ok ? 0 : 1;
+}
+
+function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => {
+      text += chunk;
+      if (text.length > MAX_LINE_BYTES) reject(new EksTokenError('E_DAEMON', 'credential request too long'));
+    });
+    stream.once('end', () => resolve(text));
+    stream.once('error', reject);
+  });
+}
+
+// Run as a process (the bundle's entry), not when a test imports the module.
+if (process.argv[1] && /credentialChild\.c?js$/.test(process.argv[1])) {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  void runCredentialChild({
+    env: process.env,
+    now: Date.now,
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+  }).then((code) => {
+    process.exitCode = code;
+  });
+}

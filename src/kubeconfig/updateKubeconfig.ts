@@ -1,0 +1,178 @@
+import { type Document, isMap, isScalar, isSeq, parseDocument, type YAMLMap } from 'yaml';
+import { EksTokenError } from '../shared/EksTokenError.js';
+
+/** The cluster part of an entry: where the API server is and how to trust it. */
+export interface KubeconfigCluster {
+  server: string;
+  certificateAuthorityData?: string;
+  insecureSkipTlsVerify?: boolean;
+}
+
+/** The exec section of a user entry, as kubectl reads it. */
+export interface ExecUser {
+  apiVersion: string;
+  command: string;
+  args: string[];
+  env?: Array<{ name: string; value: string }>;
+  interactiveMode?: string;
+}
+
+/** What to add or update; without `cluster` an existing cluster entry is kept as it is. */
+export interface KubeconfigEntry {
+  clusterName: string;
+  userName: string;
+  contextName: string;
+  cluster?: KubeconfigCluster;
+  exec: ExecUser;
+}
+
+/** What happened to each entry. */
+export type EntryChange = 'added' | 'updated' | 'unchanged';
+
+/** The per-entry outcome of updateKubeconfig. */
+export interface KubeconfigChanges {
+  cluster: EntryChange;
+  user: EntryChange;
+  context: EntryChange;
+  previousContext?: string;
+}
+
+/** The exec user of an eks-token entry: `eks-token token -i ID --region R [--role ARN] ...`, profile in env. */
+export function execUser(opts: {
+  clusterId: string;
+  region: string;
+  roleArn?: string;
+  profile?: string;
+  daemon?: 'on' | 'auto';
+  dnsServers?: string[];
+  execApiVersion?: 'v1' | 'v1beta1';
+}): ExecUser {
+  const args = ['token', '-i', opts.clusterId, '--region', opts.region];
+  if (opts.roleArn) args.push('--role', opts.roleArn);
+  for (const server of opts.dnsServers ?? []) args.push('--dns-server', server);
+  if (opts.daemon) args.push('--daemon', opts.daemon);
+  // Key order as kubectl writes it (alphabetical), so a later kubectl rewrite changes nothing.
+  const user: ExecUser = {
+    apiVersion: `client.authentication.k8s.io/${opts.execApiVersion ?? 'v1beta1'}`,
+    args,
+    command: 'eks-token',
+  };
+  if (opts.profile) user.env = [{ name: 'AWS_PROFILE', value: opts.profile }];
+  // v1 requires interactiveMode; IfAvailable lets a profile that needs MFA prompt in a terminal.
+  if (opts.execApiVersion === 'v1') user.interactiveMode = 'IfAvailable';
+  return user;
+}
+
+/** Parses kubeconfig text as YAML 1.1, which is what kubectl's Go YAML reader speaks. */
+export function parseKubeconfig(text: string): Document {
+  const doc = parseDocument(text, { version: '1.1', keepSourceTokens: false });
+  const error = doc.errors[0];
+  if (error)
+    throw new EksTokenError(
+      'E_KUBECONFIG',
+      `kubeconfig is not valid YAML: ${error.message.split('\n')[0]}`,
+      'fix or move the file',
+    );
+  if (doc.contents === null) doc.contents = doc.createNode(TEMPLATE()) as unknown as typeof doc.contents;
+  if (!isMap(doc.contents))
+    throw new EksTokenError('E_KUBECONFIG', 'kubeconfig is not a YAML mapping', 'fix or move the file');
+  return doc;
+}
+
+/** Adds or updates the entry in place, leaving every other entry, its order and comments alone; sets current-context. */
+export function updateKubeconfig(doc: Document, entry: KubeconfigEntry): KubeconfigChanges {
+  const root = doc.contents as YAMLMap;
+  const previous = root.get('current-context');
+  const changes: KubeconfigChanges = {
+    cluster: upsert(doc, 'clusters', entry.clusterName, 'cluster', (body) => setCluster(body, entry)),
+    user: upsert(doc, 'users', entry.userName, 'user', (body) => {
+      // Replaced whole, as aws eks update-kubeconfig does: a leftover token or auth-provider would win over exec.
+      body.items.length = 0;
+      body.set('exec', doc.createNode(entry.exec));
+    }),
+    context: upsert(doc, 'contexts', entry.contextName, 'context', (body) => {
+      body.set('cluster', entry.clusterName);
+      body.set('user', entry.userName);
+    }),
+  };
+  if (typeof previous === 'string' && previous !== '') changes.previousContext = previous;
+  root.set('current-context', entry.contextName);
+  return changes;
+}
+
+/** Renders the document in the file's own sequence style (kubectl's unindented one for new files), never folding lines. */
+export function stringifyKubeconfig(doc: Document, originalText = ''): string {
+  const indentSeq = /^[\w-]+:[ \t]*(#.*)?\r?\n[ \t]+- /m.test(originalText);
+  return doc.toString({ lineWidth: 0, indentSeq, flowCollectionPadding: /: [[{] \S/.test(originalText) });
+}
+
+// kubectl's layout for a new file.
+const TEMPLATE = () => ({
+  apiVersion: 'v1',
+  clusters: [],
+  contexts: [],
+  'current-context': '',
+  kind: 'Config',
+  preferences: {},
+  users: [],
+});
+
+function upsert(
+  doc: Document,
+  listKey: string,
+  name: string,
+  bodyKey: string,
+  fill: (body: YAMLMap) => void,
+): EntryChange {
+  const root = doc.contents as YAMLMap;
+  let list: unknown = root.get(listKey, true);
+  if (list === undefined || (isScalar(list) && list.value === null)) {
+    list = doc.createNode([]);
+    root.set(listKey, list);
+  }
+  if (!isSeq(list))
+    throw new EksTokenError('E_KUBECONFIG', `kubeconfig "${listKey}" is not a list`, 'fix or move the file');
+  // `name: 123` is the string "123" to kubectl, so compare as strings.
+  const item = list.items.find((i) => isMap(i) && i.has('name') && String(i.get('name')) === name) as
+    | YAMLMap
+    | undefined;
+  if (!item) {
+    // Go's YAML writer orders keys alphabetically: cluster/context before name, name before user.
+    const body = doc.createNode({}) as YAMLMap;
+    fill(body);
+    if (bodyKey === 'user') list.add(doc.createNode({ name, [bodyKey]: body }));
+    else list.add(doc.createNode({ [bodyKey]: body, name }));
+    return 'added';
+  }
+  const before = JSON.stringify(item.toJSON());
+  let body: unknown = item.get(bodyKey, true);
+  if (!isMap(body)) {
+    body = doc.createNode({});
+    item.set(bodyKey, body);
+  }
+  fill(body as YAMLMap);
+  return JSON.stringify(item.toJSON()) === before ? 'unchanged' : 'updated';
+}
+
+function setCluster(body: YAMLMap, entry: KubeconfigEntry): void {
+  const cluster = entry.cluster;
+  if (!cluster) {
+    if (body.items.length > 0) return;
+    throw new EksTokenError(
+      'E_KUBECONFIG',
+      `the kubeconfig has no cluster "${entry.clusterName}" to reuse`,
+      'pass --server and --certificate-authority-data (or --insecure-skip-tls-verify), or --describe CLUSTER',
+    );
+  }
+  // kubectl refuses a CA file next to CA data, and either next to insecure-skip-tls-verify.
+  if (cluster.certificateAuthorityData) {
+    body.delete('certificate-authority');
+    body.delete('insecure-skip-tls-verify');
+    body.set('certificate-authority-data', cluster.certificateAuthorityData);
+  } else if (cluster.insecureSkipTlsVerify) {
+    body.delete('certificate-authority');
+    body.delete('certificate-authority-data');
+    body.set('insecure-skip-tls-verify', true);
+  }
+  body.set('server', cluster.server);
+}

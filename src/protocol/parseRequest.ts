@@ -1,0 +1,110 @@
+import { EksTokenError } from '../shared/EksTokenError.js';
+import type { TokenRequest } from '../token/parseCommandLine.js';
+import { type DaemonRequest, PROTOCOL_VERSION } from './protocol.js';
+
+const OPS = new Set(['token', 'exec', 'status', 'flush', 'stop', 'ping']);
+// The plugin's arguments: kubeconfig args are a handful of short flags.
+const MAX_ARGS = 64;
+const MAX_FIELD = 2048;
+const MAX_ENV_VALUE = 16 * 1024;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
+const STRING_FIELDS = ['clusterId', 'roleArn', 'externalId', 'sessionName', 'region', 'profile'] as const;
+const KNOWN_FIELDS = new Set<string>([...STRING_FIELDS, 'forwardSessionName', 'txtFallback', 'dnsServers']);
+
+/**
+ * Parses and validates one request line. Strict on purpose: an unknown field could be something that
+ * decides the token, so it is refused rather than ignored. Throws E_DAEMON with a one-line reason.
+ */
+export function parseDaemonRequest(line: string): DaemonRequest {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(line);
+  } catch {
+    throw bad('the request is not JSON');
+  }
+  if (!isObject(raw)) throw bad('the request is not a JSON object');
+  if (raw.v !== PROTOCOL_VERSION) {
+    // Never String() a client's value: an object whose toString is not a function throws.
+    const v = typeof raw.v === 'number' ? raw.v : typeof raw.v;
+    throw bad(`protocol version ${v} is not ${PROTOCOL_VERSION}`);
+  }
+  const op = raw.op;
+  if (typeof op !== 'string' || !OPS.has(op)) throw bad('unknown op');
+  if (op === 'exec') return { v: PROTOCOL_VERSION, op, argv: parseArgv(raw.argv), env: parseEnv(raw.env) };
+  if (op !== 'token')
+    return { v: PROTOCOL_VERSION, op: op as Exclude<DaemonRequest['op'], 'token' | 'exec'> };
+  return {
+    v: PROTOCOL_VERSION,
+    op: 'token',
+    request: parseTokenRequest(raw.request),
+    env: parseEnv(raw.env),
+  };
+}
+
+function parseTokenRequest(raw: unknown): TokenRequest {
+  if (!isObject(raw)) throw bad('request is not an object');
+  for (const key of Object.keys(raw))
+    if (!KNOWN_FIELDS.has(key)) throw bad(`unknown request field ${key.slice(0, 40)}`);
+  const request: TokenRequest = { clusterId: '' };
+  for (const field of STRING_FIELDS) {
+    const value = raw[field];
+    if (value === undefined) continue;
+    if (typeof value !== 'string' || value.length === 0 || value.length > MAX_FIELD || /[\0\r\n]/.test(value))
+      throw bad(`request.${field} is not a short one-line string`);
+    request[field] = value;
+  }
+  if (!request.clusterId) throw bad('request.clusterId is missing');
+  if (raw.forwardSessionName !== undefined) {
+    if (typeof raw.forwardSessionName !== 'boolean') throw bad('request.forwardSessionName is not a boolean');
+    if (raw.forwardSessionName) request.forwardSessionName = true;
+  }
+  if (raw.txtFallback !== undefined) {
+    if (raw.txtFallback !== 'literal') throw bad('request.txtFallback is not "literal"');
+    request.txtFallback = 'literal';
+  }
+  if (raw.dnsServers !== undefined) {
+    const servers = raw.dnsServers;
+    if (
+      !Array.isArray(servers) ||
+      servers.length === 0 ||
+      servers.length > 8 ||
+      !servers.every((s) => typeof s === 'string' && s.length > 0 && s.length <= 300)
+    )
+      throw bad('request.dnsServers is not a list of servers');
+    request.dnsServers = [...servers];
+  }
+  return request;
+}
+
+function parseArgv(raw: unknown): string[] {
+  if (
+    !Array.isArray(raw) ||
+    raw.length === 0 ||
+    raw.length > MAX_ARGS ||
+    !raw.every((a) => typeof a === 'string' && a.length <= MAX_FIELD && !a.includes('\0'))
+  )
+    throw bad('argv is not a short list of arguments');
+  return [...raw];
+}
+
+function parseEnv(raw: unknown): Record<string, string> {
+  if (raw === undefined) return {};
+  if (!isObject(raw)) throw bad('env is not an object');
+  // A prototype-free object: a "__proto__" name cannot reach Object.prototype (and fails ENV_NAME anyway).
+  const env: Record<string, string> = Object.create(null);
+  for (const [name, value] of Object.entries(raw)) {
+    if (!ENV_NAME.test(name)) throw bad('env has a variable name that is not one');
+    if (typeof value !== 'string' || value.length > MAX_ENV_VALUE || value.includes('\0'))
+      throw bad(`env.${name} is not a string`);
+    env[name] = value;
+  }
+  return env;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function bad(reason: string): EksTokenError {
+  return new EksTokenError('E_DAEMON', `bad daemon request: ${reason}`);
+}

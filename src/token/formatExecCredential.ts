@@ -1,0 +1,81 @@
+import { EksTokenError } from '../shared/EksTokenError.js';
+
+/** The ExecCredential API versions kubectl may ask for. */
+export type ExecApiVersion = 'client.authentication.k8s.io/v1' | 'client.authentication.k8s.io/v1beta1';
+
+/** What kubectl tells an exec plugin through KUBERNETES_EXEC_INFO. */
+export interface ExecInfo {
+  apiVersion: ExecApiVersion;
+  interactive: boolean;
+}
+
+const SUPPORTED = new Set<string>([
+  'client.authentication.k8s.io/v1',
+  'client.authentication.k8s.io/v1beta1',
+]);
+
+/** Reads KUBERNETES_EXEC_INFO; missing or empty means v1beta1 and not interactive. */
+export function resolveExecInfo(raw: string | undefined): ExecInfo {
+  if (raw === undefined || raw.trim() === '') {
+    return { apiVersion: 'client.authentication.k8s.io/v1beta1', interactive: false };
+  }
+  let parsed: { apiVersion?: unknown; spec?: { interactive?: unknown } };
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new EksTokenError(
+      'E_BAD_EXEC_INFO',
+      'KUBERNETES_EXEC_INFO is not valid JSON',
+      'unset it, or let kubectl set it',
+    );
+  }
+  const apiVersion = parsed?.apiVersion;
+  if (apiVersion === undefined || apiVersion === '') {
+    return {
+      apiVersion: 'client.authentication.k8s.io/v1beta1',
+      interactive: parsed?.spec?.interactive === true,
+    };
+  }
+  if (typeof apiVersion !== 'string' || !SUPPORTED.has(apiVersion)) {
+    throw new EksTokenError(
+      'E_BAD_API_VERSION',
+      `KUBERNETES_EXEC_INFO asks for apiVersion ${JSON.stringify(apiVersion)}, which eks-token does not speak`,
+      'use client.authentication.k8s.io/v1 or client.authentication.k8s.io/v1beta1 in the kubeconfig user exec section',
+    );
+  }
+  return { apiVersion: apiVersion as ExecApiVersion, interactive: parsed?.spec?.interactive === true };
+}
+
+/** Formats an RFC 3339 UTC timestamp with whole seconds, as client-go parses it. */
+export function formatTimestamp(epochMs: number): string {
+  const date = new Date(Math.floor(epochMs / 1000) * 1000);
+  const year = date.getUTCFullYear();
+  // toISOString's first call in a process costs 0.4-0.9 ms (a cache hit's whole own work is a few ms);
+  // the UTC getters cost microseconds. Years outside 0-9999 (and invalid dates) are left to it.
+  if (!(year >= 0 && year <= 9999)) return `${date.toISOString().slice(0, 19)}Z`;
+  const two = (n: number) => (n < 10 ? `0${n}` : `${n}`);
+  const day = `${String(year).padStart(4, '0')}-${two(date.getUTCMonth() + 1)}-${two(date.getUTCDate())}`;
+  return `${day}T${two(date.getUTCHours())}:${two(date.getUTCMinutes())}:${two(date.getUTCSeconds())}Z`;
+}
+
+/** Renders the ExecCredential JSON kubectl reads from the plugin's stdout. */
+export function formatExecCredential(apiVersion: ExecApiVersion, token: string, expiresAt: number): string {
+  return `${JSON.stringify({
+    kind: 'ExecCredential',
+    apiVersion,
+    spec: {},
+    status: { expirationTimestamp: formatTimestamp(expiresAt), token },
+  })}\n`;
+}
+
+/** What the plugin prints for a token: its notes for stderr, then the credential (or bare token) for stdout. */
+export function formatTokenOutput(
+  tokenOnly: boolean,
+  apiVersion: ExecApiVersion,
+  token: { token: string; expiresAt: number; warnings?: string[] },
+): { stdout: string; stderr: string } {
+  return {
+    stdout: tokenOnly ? `${token.token}\n` : formatExecCredential(apiVersion, token.token, token.expiresAt),
+    stderr: (token.warnings ?? []).map((warning) => `${warning}\n`).join(''),
+  };
+}

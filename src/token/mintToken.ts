@@ -1,0 +1,139 @@
+import { resolveProfileName, resolveProfileSettings } from '../aws/resolveRegion.js';
+import { resolveStsEndpoint, type StsEndpoint } from '../aws/resolveStsEndpoint.js';
+import { staticEnvCredentials } from '../aws/staticEnvCredentials.js';
+import { EksTokenError } from '../shared/EksTokenError.js';
+import type { TokenRequest } from './parseCommandLine.js';
+import { type AwsCredentials, type EksToken, presignToken } from './presignToken.js';
+
+/** What minting needs from the outside world. */
+export interface MintDeps {
+  env: Record<string, string | undefined>;
+  now: () => number;
+  /** One diagnostic line for stderr (notes and --debug output). */
+  log: (line: string) => void;
+  debug: boolean;
+  mfaCodeProvider: (serial: string) => Promise<string>;
+}
+
+/** A token request after DNS, profile and region resolution. */
+export interface ResolvedRequest extends TokenRequest {
+  clusterName: string;
+  region: string;
+  endpoint: StsEndpoint;
+  /** Epoch ms after which the TXT record behind clusterName may have changed (30 s floor). */
+  nameValidUntil?: number;
+  /** Epoch ms when the record's own TTL ends: a cache must look the name up again from then on. */
+  nameCheckAt?: number;
+}
+
+/** A minted token with what it was minted for. */
+export interface MintedToken extends EksToken {
+  clusterName: string;
+  region: string;
+  stsHost: string;
+}
+
+/** Resolves cluster name, region and STS host for a request without touching credentials. */
+export async function resolveRequest(request: TokenRequest, deps: MintDeps): Promise<ResolvedRequest> {
+  const profile = resolveProfileName(request.profile, deps.env);
+  const settings = await resolveProfileSettings(profile, request.region, deps.env);
+  let region = settings.region;
+  if (!region) {
+    region = 'us-east-1';
+    deps.log(
+      'eks-token: note: no region set (--region, AWS_REGION, AWS_DEFAULT_REGION or the profile); using us-east-1',
+    );
+  }
+  const endpoint = resolveStsEndpoint(region, settings.endpointOptions);
+  if (deps.debug)
+    deps.log(`eks-token: debug: region ${region} (from ${settings.regionSource}), STS host ${endpoint.host}`);
+  const resolved: ResolvedRequest = { ...request, clusterName: request.clusterId, region, endpoint };
+  if (request.clusterId.includes('.')) {
+    const { resolveClusterName } = await import('../dns/resolveClusterName.js');
+    const name = await resolveClusterName(request.clusterId, {
+      ...(request.dnsServers ? { dnsServers: request.dnsServers } : {}),
+      ...(request.txtFallback ? { txtFallback: request.txtFallback } : {}),
+      now: deps.now,
+      ...(deps.debug ? { debug: (line: string) => deps.log(`eks-token: debug: ${line}`) } : {}),
+    });
+    resolved.clusterName = name.name;
+    if (name.validUntil !== undefined) resolved.nameValidUntil = name.validUntil;
+    if (name.ttlSeconds !== undefined) resolved.nameCheckAt = deps.now() + name.ttlSeconds * 1000;
+  } else if (!/^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/.test(request.clusterId)) {
+    throw new EksTokenError(
+      'E_BAD_CLUSTER_ID',
+      `cluster id ${JSON.stringify(request.clusterId)} is not an EKS cluster name`,
+      'pass the cluster name (letters, digits, - and _) or a DNS name whose TXT record holds it',
+    );
+  }
+  return resolved;
+}
+
+/** Mints a token in this process: resolve, fetch credentials, presign. */
+export async function mintToken(request: TokenRequest, deps: MintDeps): Promise<MintedToken> {
+  const resolved = await resolveRequest(request, deps);
+  const credentials = await credentialsForRequest(resolved, deps);
+  return signResolved(resolved, credentials, deps.now());
+}
+
+/** Presigns for a resolved request and caps expiry by the TXT record's lifetime. */
+export async function signResolved(
+  resolved: ResolvedRequest,
+  credentials: AwsCredentials,
+  now: number,
+): Promise<MintedToken> {
+  const token = await presignToken({
+    credentials,
+    endpoint: resolved.endpoint,
+    clusterId: resolved.clusterName,
+    now,
+  });
+  const expiresAt =
+    resolved.nameValidUntil === undefined
+      ? token.expiresAt
+      : Math.min(token.expiresAt, resolved.nameValidUntil);
+  return {
+    ...token,
+    expiresAt,
+    clusterName: resolved.clusterName,
+    region: resolved.region,
+    stsHost: resolved.endpoint.host,
+  };
+}
+
+/** Fetches the credentials a request asks for, forwarding the caller's session name if asked. */
+export async function credentialsForRequest(
+  resolved: ResolvedRequest,
+  deps: MintDeps,
+): Promise<AwsCredentials> {
+  const fromEnv = resolved.roleArn ? undefined : staticEnvCredentials(deps.env, resolved.profile);
+  if (fromEnv) return fromEnv;
+  // Only now may a call go to the network (SSO, STS, metadata): trust the CA file the launcher moved.
+  (await import('../aws/trustExtraCaCerts.js')).trustExtraCaCerts(deps.env, deps.log);
+  const { resolveCredentials } = await import('../aws/resolveCredentials.js');
+  const base = {
+    ...(resolved.profile ? { profile: resolved.profile } : {}),
+    profileInEffect: resolveProfileName(resolved.profile, deps.env),
+    region: resolved.region,
+    mfaCodeProvider: deps.mfaCodeProvider,
+    now: deps.now,
+  };
+  let sessionName = resolved.sessionName;
+  if (resolved.roleArn && resolved.forwardSessionName) {
+    const { fetchCallerIdentity } = await import('./fetchCallerIdentity.js');
+    const identity = await fetchCallerIdentity(
+      await resolveCredentials(base),
+      resolved.endpoint,
+      deps.env,
+      deps.now(),
+    );
+    // Federated identities carry the session as "AROA...:name"; IAM users have none to forward.
+    sessionName = identity.userId.split(':')[1] ?? sessionName;
+  }
+  return resolveCredentials({
+    ...base,
+    ...(resolved.roleArn ? { roleArn: resolved.roleArn } : {}),
+    ...(resolved.externalId ? { externalId: resolved.externalId } : {}),
+    ...(sessionName ? { sessionName } : {}),
+  });
+}
