@@ -1,5 +1,7 @@
-import type { Answer, TxtData } from 'dns-packet';
-import type { DnsResponse } from './queryTxtRecord.js';
+import type { Answer, DecodedPacket, TxtData } from 'dns-packet';
+
+/** A decoded DNS response; dns-packet decodes the rcode but its types omit it. */
+export type DnsResponse = DecodedPacket & { rcode?: string };
 
 /** The TXT records a response holds for a name once CNAMEs inside its answer section are followed. */
 export interface TxtAnswer {

@@ -2,11 +2,8 @@ import { randomInt } from 'node:crypto';
 import dgram from 'node:dgram';
 import net from 'node:net';
 import dnsPacket, { type DecodedPacket } from 'dns-packet';
-import { sameDnsName } from './dnsTxtAnswer.js';
+import { type DnsResponse, sameDnsName } from './dnsTxtAnswer.js';
 import { type DnsServer, formatDnsServer } from './readResolvConf.js';
-
-/** A decoded DNS response; dns-packet decodes the rcode but its types omit it. */
-export type DnsResponse = DecodedPacket & { rcode?: string };
 
 /** The response to one TXT query and the transport that finally carried it. */
 export interface TxtQueryResponse {
