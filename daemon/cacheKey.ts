@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { isKeyEnv } from '../src/protocol/protocol.js';
+import { isKeyEnv } from '../src/protocol/forwardedEnv.js';
 import type { TokenRequest } from '../src/token/parseCommandLine.js';
 import { awsFilePaths, filesStamp } from './configFiles.js';
 

@@ -1,19 +1,7 @@
-import { MAX_LINE_BYTES } from '../src/protocol/protocol.js';
-import { EksTokenError, isEksTokenError } from '../src/shared/EksTokenError.js';
+import { credentialsAnswerLine } from '../src/protocol/credentialsAnswer.js';
+import { MAX_LINE_BYTES } from '../src/protocol/requests.js';
+import { EksTokenError } from '../src/shared/EksTokenError.js';
 import type { ResolvedRequest } from '../src/token/mintToken.js';
-
-/** What the credential child prints on stdout: one JSON document. */
-export type CredentialsAnswer =
-  | {
-      ok: true;
-      credentials: {
-        accessKeyId: string;
-        secretAccessKey: string;
-        sessionToken?: string;
-        expiration?: string;
-      };
-    }
-  | { ok: false; error: { code: string; message: string; hint: string } };
 
 /** What the credential child reads from the outside world. */
 export interface ChildDeps {
@@ -30,45 +18,26 @@ export interface ChildDeps {
  * on stdin and the credentials go back on the stdout pipe, never through a file.
  */
 export async function runCredentialChild(deps: ChildDeps): Promise<number> {
-  let answer: CredentialsAnswer;
+  let answer: string;
+  let ok = false;
   try {
     const resolved = JSON.parse(await readAll(deps.stdin)) as ResolvedRequest;
-    const { credentialsForRequest } = await import('../src/token/mintToken.js');
+    const { credentialsForRequest, mintDeps } = await import('../src/token/mintToken.js');
     const { trustExtraCaCerts } = await import('../src/aws/trustExtraCaCerts.js');
     const log = (line: string) => deps.stderr.write(`${line}\n`);
     trustExtraCaCerts(deps.env, log);
-    const credentials = await credentialsForRequest(resolved, {
-      env: deps.env,
-      now: deps.now,
-      log,
-      debug: false,
-      mfaCodeProvider: async (serial) => {
-        // No terminal here: the plugin falls back to minting in-process, where it can prompt.
-        throw new EksTokenError('E_MFA_REQUIRED', `the profile needs an MFA code for ${serial}`);
-      },
-    });
-    answer = {
-      ok: true,
-      credentials: {
-        accessKeyId: credentials.accessKeyId,
-        secretAccessKey: credentials.secretAccessKey,
-        ...(credentials.sessionToken ? { sessionToken: credentials.sessionToken } : {}),
-        ...(credentials.expiration ? { expiration: credentials.expiration.toISOString() } : {}),
-      },
-    };
+    // No terminal here (no prompt): the plugin falls back to minting in-process, where it can prompt.
+    const credentials = await credentialsForRequest(
+      resolved,
+      mintDeps({ env: deps.env, now: deps.now, log }),
+    );
+    answer = credentialsAnswerLine({ credentials });
+    ok = true;
   } catch (error) {
-    const known = isEksTokenError(error);
-    answer = {
-      ok: false,
-      error: {
-        code: known ? error.code : 'E_CREDENTIALS',
-        message: known ? error.message : 'the credential fetch failed unexpectedly',
-        hint: known ? error.hint : '',
-      },
-    };
+    answer = credentialsAnswerLine({ error });
   }
-  deps.stdout.write(`${JSON.stringify(answer)}\n`);
-  return answer.ok ? 0 : 1;
+  deps.stdout.write(answer);
+  return ok ? 0 : 1;
 }
 
 function readAll(stream: NodeJS.ReadableStream): Promise<string> {

@@ -1,9 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { forwardedEnv, MAX_LINE_BYTES } from '../src/protocol/protocol.js';
-import { EksTokenError, type EksTokenErrorCode } from '../src/shared/EksTokenError.js';
+import { parseCredentialsAnswer } from '../src/protocol/credentialsAnswer.js';
+import { forwardedEnv } from '../src/protocol/forwardedEnv.js';
+import { MAX_LINE_BYTES } from '../src/protocol/requests.js';
+import { EksTokenError } from '../src/shared/EksTokenError.js';
 import type { ResolvedRequest } from '../src/token/mintToken.js';
 import type { AwsCredentials } from '../src/token/presignToken.js';
-import type { CredentialsAnswer } from './credentialChild.js';
 
 const FETCH_TIMEOUT_MS = 30_000;
 // Each child is a Node process loading the AWS SDK; many distinct profiles at once must not fork-bomb.
@@ -56,20 +57,17 @@ export class CredentialFetcher {
       child.once('close', (_code, signal) => {
         clearTimeout(timer);
         this.children.delete(child);
-        let answer: CredentialsAnswer;
+        let credentials: AwsCredentials | undefined;
         try {
-          answer = JSON.parse(out);
-        } catch {
+          credentials = parseCredentialsAnswer(out);
+        } catch (error) {
+          return reject(error);
+        }
+        if (!credentials)
           return reject(
             failed(`the credential fetch ended without an answer${signal ? ` (${signal})` : ''}`),
           );
-        }
-        if (!answer.ok) {
-          const { code, message, hint } = answer.error;
-          return reject(new EksTokenError(code as EksTokenErrorCode, message, hint));
-        }
-        const { expiration, ...keys } = answer.credentials;
-        resolve({ ...keys, ...(expiration ? { expiration: new Date(expiration) } : {}) });
+        resolve(credentials);
       });
       child.stdin?.end(JSON.stringify(resolved));
     });

@@ -1,7 +1,8 @@
 import { chmodSync, lstatSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import { MAX_LINE_BYTES, PROTOCOL_VERSION } from '../src/protocol/protocol.js';
-import { EksTokenError, isEksTokenError, oneLine } from '../src/shared/EksTokenError.js';
+import { errorAnswerLine } from '../src/protocol/errorAnswer.js';
+import { MAX_LINE_BYTES } from '../src/protocol/requests.js';
+import { EksTokenError } from '../src/shared/EksTokenError.js';
 
 // Open connections are bounded; past the bound the oldest one that has not sent a request is dropped,
 // so idle connections can neither exhaust file descriptors nor lock out real clients.
@@ -106,7 +107,7 @@ export class LineServer {
     socket.on('end', () => {
       if (state.busy) return;
       state.busy = true;
-      sendLine(socket, failure('bad daemon request: the line ended without a newline'));
+      sendLine(socket, errorAnswerLine('bad daemon request: the line ended without a newline'));
     });
     socket.on('data', (chunk: Buffer) => {
       if (state.busy) return;
@@ -114,7 +115,10 @@ export class LineServer {
       const end = buffered.indexOf(10);
       if (end < 0 ? buffered.length > MAX_LINE_BYTES : end > MAX_LINE_BYTES) {
         state.busy = true;
-        sendLine(socket, failure(`bad daemon request: the line is longer than ${MAX_LINE_BYTES} bytes`));
+        sendLine(
+          socket,
+          errorAnswerLine(`bad daemon request: the line is longer than ${MAX_LINE_BYTES} bytes`),
+        );
       } else if (end >= 0) {
         state.busy = true;
         // The answer may take a while (a credential fetch), under a longer limit from now.
@@ -133,23 +137,10 @@ export class LineServer {
   }
 }
 
-/** Writes the one answer line and ends the connection. */
-export function sendLine(socket: Socket, reply: object): void {
-  sendRawLine(socket, `${JSON.stringify(reply)}\n`);
-}
-
-/** Writes an answer already serialised (ending in a newline) and closes the connection. */
-export function sendRawLine(socket: Socket, line: string | Uint8Array): void {
+/** Writes the one answer line (serialised, ending in a newline) and closes the connection. */
+export function sendLine(socket: Socket, line: string | Uint8Array): void {
   if (socket.destroyed || !socket.writable) return;
   // Closed once the line is with the kernel, which still delivers it: waiting for the client's end
   // would keep a descriptor (and a place under MAX_CONNECTIONS) per client that keeps its socket.
   socket.end(line, () => socket.destroy());
-}
-
-/** The error answer for a failure: its code and one-line message (messages never carry secrets). */
-export function failure(error: unknown) {
-  const code = isEksTokenError(error) ? error.code : 'E_DAEMON';
-  const message =
-    typeof error === 'string' ? error : oneLine(error instanceof Error ? error.message : String(error));
-  return { v: PROTOCOL_VERSION, ok: false, error: { code, message } };
 }

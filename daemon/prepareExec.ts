@@ -1,4 +1,4 @@
-import { PROTOCOL_VERSION, type TokenReply } from '../src/protocol/protocol.js';
+import { execAnswerLine, type TokenReply } from '../src/protocol/answers.js';
 import { EksTokenError, isEksTokenError } from '../src/shared/EksTokenError.js';
 import {
   type ExecApiVersion,
@@ -39,8 +39,7 @@ export function prepareExec(argv: string[], env: Record<string, string>): Prepar
     renderKey: tokenOnly ? 'token-only' : apiVersion,
     render: (reply) => {
       const { stdout, stderr } = formatTokenOutput(tokenOnly, apiVersion, reply);
-      const answer = { v: PROTOCOL_VERSION, ok: true, expiresAt: reply.expiresAt, stdout, stderr };
-      return `${JSON.stringify(answer)}\n`;
+      return execAnswerLine(reply.expiresAt, stdout, stderr);
     },
   };
 }

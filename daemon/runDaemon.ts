@@ -1,5 +1,5 @@
 import { closeSync, unlinkSync, writeSync } from 'node:fs';
-import { probeSocket } from '../src/protocol/daemonControl.js';
+import { probeSocket } from '../src/protocol/sendControl.js';
 import { ensureSocketDir, resolveSocketPath } from '../src/protocol/socketPath.js';
 import { withStartLock } from '../src/protocol/startLock.js';
 import { EksTokenError, formatErrorLine } from '../src/shared/EksTokenError.js';

@@ -1,16 +1,14 @@
 import { lstatSync, unlinkSync } from 'node:fs';
 import type { Socket } from 'node:net';
+import { PENDING_LINE, type TokenReply, tokenAnswerLine } from '../src/protocol/answers.js';
+import { controlAnswerLine, type DaemonStatus } from '../src/protocol/controlAnswers.js';
+import { errorAnswerLine } from '../src/protocol/errorAnswer.js';
 import { parseDaemonRequest } from '../src/protocol/parseRequest.js';
-import {
-  type DaemonRequest,
-  PENDING_LINE,
-  PROTOCOL_VERSION,
-  type TokenReply,
-} from '../src/protocol/protocol.js';
+import type { DaemonRequest } from '../src/protocol/requests.js';
 import { type PreparedRequest, prepareRequest } from './cacheKey.js';
-import { failure, LineServer, sendLine, sendRawLine } from './lineServer.js';
+import { LineServer, sendLine } from './lineServer.js';
 import { prepareExec } from './prepareExec.js';
-import { type TokenService, tokenLine } from './tokenService.js';
+import type { TokenService } from './tokenService.js';
 
 // How an answer line is made from a token, and the key that tells its forms apart.
 interface Answer {
@@ -18,7 +16,7 @@ interface Answer {
   render: (reply: TokenReply) => string;
 }
 
-const TOKEN_ANSWER: Answer = { renderKey: 'token', render: tokenLine };
+const TOKEN_ANSWER: Answer = { renderKey: 'token', render: tokenAnswerLine };
 
 const MAINTAIN_EVERY_MS = 20_000;
 // Shells repeat the same request line; this many are remembered already parsed and keyed.
@@ -114,24 +112,23 @@ export class TokenDaemon {
     try {
       request = parseDaemonRequest(line);
     } catch (error) {
-      sendLine(socket, failure(error));
+      sendLine(socket, errorAnswerLine(error));
       return;
     }
-    const v = PROTOCOL_VERSION;
-    const service = this.options.service;
+    const { service, version } = this.options;
     switch (request.op) {
       case 'ping':
-        sendLine(socket, { v, ok: true, pid: process.pid, version: this.options.version });
+        sendLine(socket, controlAnswerLine('ping', { pid: process.pid, version }));
         return;
       case 'status':
-        sendLine(socket, { v, ok: true, status: this.status() });
+        sendLine(socket, controlAnswerLine('status', { status: this.status() }));
         return;
       case 'flush':
         this.preparedLines.clear();
-        sendLine(socket, { v, ok: true, flushed: service.flush() });
+        sendLine(socket, controlAnswerLine('flush', { flushed: service.flush() }));
         return;
       case 'stop':
-        sendLine(socket, { v, ok: true, pid: process.pid });
+        sendLine(socket, controlAnswerLine('stop', { pid: process.pid }));
         this.stop('stop requested');
         return;
     }
@@ -146,7 +143,7 @@ export class TokenDaemon {
         prepared = prepareRequest(request.request, request.env);
       }
     } catch (error) {
-      sendLine(socket, failure(error));
+      sendLine(socket, errorAnswerLine(error));
       return;
     }
     this.preparedLines.set(line, { prepared, answer, stampedAt: this.options.now() });
@@ -163,10 +160,10 @@ export class TokenDaemon {
     try {
       hit = this.options.service.lookupLine(prepared, answer.renderKey, answer.render);
     } catch (error) {
-      sendLine(socket, failure(error));
+      sendLine(socket, errorAnswerLine(error));
       return;
     }
-    if (hit !== undefined) sendRawLine(socket, hit);
+    if (hit !== undefined) sendLine(socket, hit);
     else void this.serveMiss(socket, prepared, answer);
   }
 
@@ -174,13 +171,13 @@ export class TokenDaemon {
     try {
       // A miss may take seconds (a credential fetch): say so, and the client waits longer.
       socket.write(PENDING_LINE);
-      sendRawLine(socket, answer.render(await this.options.service.mint(prepared)));
+      sendLine(socket, answer.render(await this.options.service.mint(prepared)));
     } catch (error) {
-      sendLine(socket, failure(error));
+      sendLine(socket, errorAnswerLine(error));
     }
   }
 
-  private status() {
+  private status(): DaemonStatus {
     return {
       pid: process.pid,
       version: this.options.version,

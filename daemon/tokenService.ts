@@ -1,6 +1,7 @@
-import { PROTOCOL_VERSION, type TokenReply } from '../src/protocol/protocol.js';
+import { type TokenReply, tokenAnswerLine } from '../src/protocol/answers.js';
+import { PROTOCOL_VERSION } from '../src/protocol/requests.js';
 import { EksTokenError } from '../src/shared/EksTokenError.js';
-import { type MintDeps, signResolved } from '../src/token/mintToken.js';
+import { type MintDeps, mintDeps, signResolved } from '../src/token/mintToken.js';
 import type { PreparedRequest } from './cacheKey.js';
 import { awsFilePaths, refreshSharedIni } from './configFiles.js';
 import { CredentialCache } from './credentialCache.js';
@@ -73,7 +74,7 @@ export class TokenService {
   lookupLine(
     prepared: PreparedRequest,
     renderKey = 'token',
-    render: (reply: TokenReply) => string = tokenLine,
+    render: (reply: TokenReply) => string = tokenAnswerLine,
   ): Buffer | undefined {
     const cached = this.cached(prepared);
     if (!cached) return undefined;
@@ -183,16 +184,13 @@ export class TokenService {
 
   private mintDeps(env: Record<string, string>, warnings: string[]): MintDeps {
     const files = awsFilePaths(env);
-    return {
+    return mintDeps({
       // The files the caller's SDK would read, spelled out: left implicit, the SDK would use the daemon's HOME.
       env: { ...env, AWS_CONFIG_FILE: files.config, AWS_SHARED_CREDENTIALS_FILE: files.credentials },
       now: this.options.now,
       log: (line) => warnings.push(line),
-      debug: false,
-      mfaCodeProvider: async () => {
-        throw new EksTokenError('E_MFA_REQUIRED', 'the daemon cannot prompt for an MFA code');
-      },
-    };
+      noPromptHint: 'the daemon cannot prompt for an MFA code',
+    });
   }
 
   private async produce(prepared: PreparedRequest): Promise<CachedToken> {
@@ -216,11 +214,6 @@ export class TokenService {
       nameCheckAt: resolved.nameCheckAt,
     };
   }
-}
-
-/** A token answer's wire line. */
-export function tokenLine(reply: TokenReply): string {
-  return `${JSON.stringify(reply)}\n`;
 }
 
 function reply(t: CachedToken, cached: boolean): TokenReply {

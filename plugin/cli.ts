@@ -1,5 +1,5 @@
+import type { DaemonMiss } from '../src/protocol/requestFromDaemon.js';
 import { formatErrorLine } from '../src/shared/EksTokenError.js';
-import type { DaemonMiss } from './daemonClient.js';
 import type { PluginDeps } from './deps.js';
 import { fdSink } from './fdSink.js';
 import { answerFromDaemon } from './hotPath.js';
@@ -31,9 +31,7 @@ const deps: PluginDeps = {
 };
 
 async function runFullCli(daemonMiss: DaemonMiss | undefined): Promise<void> {
-  // Assigned, not spread: a spread would read the stdin getter.
-  deps.daemonMiss = daemonMiss;
-  process.exitCode = await run(argv, deps);
+  process.exitCode = await run(argv, deps, { daemonMiss });
 }
 
 answerFromDaemon(

@@ -1,5 +1,5 @@
 import { dirname, join } from 'node:path';
-import { sendControl } from '../src/protocol/daemonControl.js';
+import { sendControl } from '../src/protocol/sendControl.js';
 import { resolveSocketPath } from '../src/protocol/socketPath.js';
 import { EksTokenError } from '../src/shared/EksTokenError.js';
 import { parseFlags } from '../src/token/parseCommandLine.js';
@@ -91,10 +91,11 @@ export async function runDaemonCommand(args: string[], deps: PluginDeps): Promis
       }
       if (!outcome.ok)
         throw new EksTokenError('E_DAEMON', `the daemon on ${socketPath} did not answer: ${outcome.detail}`);
-      if (sub === 'flush') print(`eks-token: flushed ${Number(outcome.reply.flushed)} cached tokens`);
-      else if (sub === 'stop') print(`eks-token: stopped the daemon (pid ${Number(outcome.reply.pid)})`);
-      else if ((values as { json?: boolean }).json) print(JSON.stringify(outcome.reply.status, null, 2));
-      else print(formatStatus(outcome.reply.status as Parameters<typeof formatStatus>[0]));
+      const { reply } = outcome;
+      if ('flushed' in reply) print(`eks-token: flushed ${reply.flushed} cached tokens`);
+      else if ('pid' in reply) print(`eks-token: stopped the daemon (pid ${reply.pid})`);
+      else if ((values as { json?: boolean }).json) print(JSON.stringify(reply.status, null, 2));
+      else print(formatStatus(reply.status));
       return 0;
     }
     default:

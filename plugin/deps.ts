@@ -1,5 +1,3 @@
-import type { DaemonMiss } from './daemonClient.js';
-
 /** A writable text stream (process.stdout, or a buffer in tests). */
 export interface TextSink {
   write(chunk: string): unknown;
@@ -15,8 +13,6 @@ export interface PluginDeps {
   stdin: NodeJS.ReadableStream;
   /** Path of this CLI's entry script, for starting the daemon in the background. */
   selfPath?: string;
-  /** Why the daemon did not answer this very call (the entry asks before the full CLI runs). */
-  daemonMiss?: DaemonMiss;
 }
 
 /** Reads one line from a stream (an MFA code typed at the prompt). */

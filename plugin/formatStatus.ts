@@ -1,18 +1,4 @@
-/** What `daemon status` receives from the daemon. */
-export interface DaemonStatus {
-  pid: number;
-  version: string;
-  uptimeSeconds: number;
-  socket: string;
-  counters: { hits: number; misses: number; renewals: number; errors: number; credentialFetches: number };
-  entries: Array<{
-    cluster: string;
-    role: string | null;
-    region: string;
-    expiresInSeconds: number;
-    hits: number;
-  }>;
-}
+import type { DaemonStatus } from '../src/protocol/controlAnswers.js';
 
 /** The human-readable status: a header, the counters and one row per cached token. */
 export function formatStatus(status: DaemonStatus): string {

@@ -3,9 +3,10 @@
 // and formats the answer itself (the `exec` request), so a cache hit costs the plugin a flag scan, one
 // exchange and two writes. Everything else (other commands, --help, --debug, flags that do not scan,
 // daemon misses) goes to the full CLI in main.ts.
-import { execRequestLine, parseExecReply } from '../src/protocol/protocol.js';
+import { parseExecReply } from '../src/protocol/answers.js';
+import { type DaemonMiss, requestFromDaemon } from '../src/protocol/requestFromDaemon.js';
+import { execRequestLine } from '../src/protocol/requests.js';
 import { scanSimpleFlags, TOKEN_OPTIONS } from '../src/token/parseCommandLine.js';
-import { type DaemonMiss, requestFromDaemon } from './daemonClient.js';
 import type { PluginDeps } from './deps.js';
 
 /**
@@ -28,9 +29,10 @@ export function answerFromDaemon(
   const exchange = { line: execRequestLine(argv, env), parse: parseExecReply };
   requestFromDaemon(exchange, env, now, (outcome) => {
     if (!outcome.ok) {
-      // Left to the plugin (a mistake it reports, say), or a daemon from before `exec`: the full CLI
-      // runs as if the daemon had not been asked, and asks for a token itself if it should.
-      const leftToUs = outcome.code === 'E_NOT_FOR_DAEMON' || outcome.code === 'E_DAEMON';
+      // Left to the plugin (a mistake it reports, say), or a daemon from before `exec` (E_UNKNOWN_OP):
+      // the full CLI runs as if the daemon had not been asked, and asks for a token itself if it
+      // should. Any other failure is handed over, so the daemon is not asked a second time.
+      const leftToUs = outcome.code === 'E_NOT_FOR_DAEMON' || outcome.code === 'E_UNKNOWN_OP';
       next(leftToUs ? undefined : outcome);
       return;
     }

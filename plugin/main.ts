@@ -1,12 +1,18 @@
+import { askDaemon, type DaemonMiss } from '../src/protocol/requestFromDaemon.js';
 import { EksTokenError, formatErrorLine, isEksTokenError } from '../src/shared/EksTokenError.js';
 import { VERSION } from '../src/shared/version.js';
 import { type ExecInfo, formatTokenOutput, resolveExecInfo } from '../src/token/formatExecCredential.js';
 import { parseTokenCommand, type TokenCommand } from '../src/token/parseCommandLine.js';
-import { askDaemon } from './daemonClient.js';
 import { type PluginDeps, readLine } from './deps.js';
 
+/** What is known about this one call before the full CLI runs. */
+export interface RunOptions {
+  /** Why the daemon did not answer this very call (the entry asks before the full CLI runs). */
+  daemonMiss?: DaemonMiss;
+}
+
 /** The CLI: runs one command and returns its exit code; never exits the process itself. */
-export async function run(argv: string[], deps: PluginDeps): Promise<number> {
+export async function run(argv: string[], deps: PluginDeps, options: RunOptions = {}): Promise<number> {
   const debug = argv.includes('--debug');
   try {
     const [command, ...args] = argv;
@@ -14,7 +20,7 @@ export async function run(argv: string[], deps: PluginDeps): Promise<number> {
       case 'token':
       case 'get-token':
         if (args.includes('--help') || args.includes('-h')) return await printHelp(deps, command);
-        return await runToken(parseTokenCommand(args, deps.env, command), deps);
+        return await runToken(parseTokenCommand(args, deps.env, command), deps, options.daemonMiss);
       case 'daemon': {
         const { runDaemonCommand } = await import('./daemonCommand.js');
         return await runDaemonCommand(args, deps);
@@ -59,14 +65,14 @@ async function printHelp(deps: PluginDeps, topic: string): Promise<number> {
   return print(deps, HELP[topic] ?? HELP.main);
 }
 
-async function runToken(cmd: TokenCommand, deps: PluginDeps): Promise<number> {
+async function runToken(cmd: TokenCommand, deps: PluginDeps, daemonMiss?: DaemonMiss): Promise<number> {
   // Validate what kubectl asked for before any network or credential work.
   const execInfo = resolveExecInfo(deps.env.KUBERNETES_EXEC_INFO);
   const log = (line: string) => deps.stderr.write(`${line}\n`);
   let noDaemon = false;
   if (cmd.daemon !== 'off') {
     // The entry (cli.ts) asked already unless --debug or a test calls run() directly.
-    const outcome = deps.daemonMiss ?? (await askDaemon(cmd.request, deps.env, deps.now));
+    const outcome = daemonMiss ?? (await askDaemon(cmd.request, deps.env, deps.now));
     if (outcome.ok) {
       if (cmd.debug)
         log(
@@ -80,14 +86,17 @@ async function runToken(cmd: TokenCommand, deps: PluginDeps): Promise<number> {
       log(`eks-token: debug: daemon not used (${outcome.reason}: ${outcome.detail}), minting in-process`);
     noDaemon = outcome.reason === 'absent' || outcome.reason === 'refused';
   }
-  const { mintToken } = await import('../src/token/mintToken.js');
-  const minted = await mintToken(cmd.request, {
-    env: deps.env,
-    now: deps.now,
-    log,
-    debug: cmd.debug,
-    mfaCodeProvider: (serial) => promptMfa(serial, execInfo, deps),
-  });
+  const { mintToken, mintDeps } = await import('../src/token/mintToken.js');
+  const minted = await mintToken(
+    cmd.request,
+    mintDeps({
+      env: deps.env,
+      now: deps.now,
+      log,
+      debug: cmd.debug,
+      promptMfa: (serial) => promptMfa(serial, execInfo, deps),
+    }),
+  );
   if (cmd.debug)
     log(
       `eks-token: debug: token for cluster ${minted.clusterName} expires ${new Date(minted.expiresAt).toISOString()}`,

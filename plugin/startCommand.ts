@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { sendControl } from '../src/protocol/daemonControl.js';
+import { sendControl } from '../src/protocol/sendControl.js';
 import { ensureSocketDir } from '../src/protocol/socketPath.js';
 import { EksTokenError } from '../src/shared/EksTokenError.js';
 import type { PluginDeps } from './deps.js';

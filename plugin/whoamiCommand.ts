@@ -1,6 +1,6 @@
 import { EksTokenError, isEksTokenError } from '../src/shared/EksTokenError.js';
 import { fetchTokenIdentity } from '../src/token/fetchCallerIdentity.js';
-import { mintToken } from '../src/token/mintToken.js';
+import { mintDeps, mintToken } from '../src/token/mintToken.js';
 import { parseTokenCommand, type TokenCommand } from '../src/token/parseCommandLine.js';
 import { type PluginDeps, readLine } from './deps.js';
 
@@ -13,16 +13,19 @@ export async function runWhoamiCommand(args: string[], deps: PluginDeps): Promis
   const rest = args.filter((arg) => arg !== '--json');
   const { cmd, named } = parse(rest, deps.env);
   const log = (line: string) => deps.stderr.write(`${line}\n`);
-  const minted = await mintToken(cmd.request, {
-    env: deps.env,
-    now: deps.now,
-    log,
-    debug: cmd.debug,
-    mfaCodeProvider: async (serial) => {
-      deps.stderr.write(`Assume Role MFA token code for ${serial}: `);
-      return readLine(deps.stdin);
-    },
-  });
+  const minted = await mintToken(
+    cmd.request,
+    mintDeps({
+      env: deps.env,
+      now: deps.now,
+      log,
+      debug: cmd.debug,
+      promptMfa: async (serial) => {
+        deps.stderr.write(`Assume Role MFA token code for ${serial}: `);
+        return readLine(deps.stdin);
+      },
+    }),
+  );
   // The same GET with x-k8s-aws-id that the EKS authenticator sends, so the answer is what EKS sees.
   const identity = await fetchTokenIdentity(minted.token, minted.clusterName, deps.env);
   const report = {

@@ -1,6 +1,7 @@
 import { EksTokenError } from '../shared/EksTokenError.js';
 import type { TokenRequest } from '../token/parseCommandLine.js';
-import { type DaemonRequest, PROTOCOL_VERSION } from './protocol.js';
+import { unknownOpError } from './errorAnswer.js';
+import { type ControlOp, type DaemonRequest, PROTOCOL_VERSION } from './requests.js';
 
 const OPS = new Set(['token', 'exec', 'status', 'flush', 'stop', 'ping']);
 // The plugin's arguments: kubeconfig args are a handful of short flags.
@@ -13,7 +14,8 @@ const KNOWN_FIELDS = new Set<string>([...STRING_FIELDS, 'forwardSessionName', 't
 
 /**
  * Parses and validates one request line. Strict on purpose: an unknown field could be something that
- * decides the token, so it is refused rather than ignored. Throws E_DAEMON with a one-line reason.
+ * decides the token, so it is refused rather than ignored. Throws E_DAEMON with a one-line reason
+ * (E_UNKNOWN_OP for an operation this daemon does not know).
  */
 export function parseDaemonRequest(line: string): DaemonRequest {
   let raw: unknown;
@@ -29,10 +31,9 @@ export function parseDaemonRequest(line: string): DaemonRequest {
     throw bad(`protocol version ${v} is not ${PROTOCOL_VERSION}`);
   }
   const op = raw.op;
-  if (typeof op !== 'string' || !OPS.has(op)) throw bad('unknown op');
+  if (typeof op !== 'string' || !OPS.has(op)) throw unknownOpError(op);
   if (op === 'exec') return { v: PROTOCOL_VERSION, op, argv: parseArgv(raw.argv), env: parseEnv(raw.env) };
-  if (op !== 'token')
-    return { v: PROTOCOL_VERSION, op: op as Exclude<DaemonRequest['op'], 'token' | 'exec'> };
+  if (op !== 'token') return { v: PROTOCOL_VERSION, op: op as ControlOp };
   return {
     v: PROTOCOL_VERSION,
     op: 'token',

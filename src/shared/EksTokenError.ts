@@ -21,6 +21,7 @@ export type EksTokenErrorCode =
   | 'E_SOCKET_DIR'
   | 'E_DAEMON'
   | 'E_NOT_FOR_DAEMON'
+  | 'E_UNKNOWN_OP'
   | 'E_KUBECONFIG'
   | 'E_HTTP'
   | 'E_VERIFY';

@@ -2,18 +2,11 @@ import { resolveProfileName, resolveProfileSettings } from '../aws/resolveRegion
 import { resolveStsEndpoint, type StsEndpoint } from '../aws/resolveStsEndpoint.js';
 import { staticEnvCredentials } from '../aws/staticEnvCredentials.js';
 import { EksTokenError } from '../shared/EksTokenError.js';
+import type { MintDeps } from './mintDeps.js';
 import type { TokenRequest } from './parseCommandLine.js';
 import { type AwsCredentials, type EksToken, presignToken } from './presignToken.js';
 
-/** What minting needs from the outside world. */
-export interface MintDeps {
-  env: Record<string, string | undefined>;
-  now: () => number;
-  /** One diagnostic line for stderr (notes and --debug output). */
-  log: (line: string) => void;
-  debug: boolean;
-  mfaCodeProvider: (serial: string) => Promise<string>;
-}
+export { type MintDeps, mintDeps } from './mintDeps.js';
 
 /** A token request after DNS, profile and region resolution. */
 export interface ResolvedRequest extends TokenRequest {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { sendControl } from '../../src/protocol/daemonControl.js';
+import { sendControl } from '../../src/protocol/sendControl.js';
 import { fetchTokenIdentity } from '../../src/token/fetchCallerIdentity.js';
 import { DaemonHarness, issuedSecrets, tokenOf } from '../helpers/daemonHarness.js';
 import { type StsTestServer, startStsTestServer } from '../helpers/stsTestServer.js';

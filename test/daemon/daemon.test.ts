@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { requestFromDaemon } from '../../plugin/daemonClient.js';
-import { sendControl } from '../../src/protocol/daemonControl.js';
-import { execRequestLine, parseExecReply } from '../../src/protocol/protocol.js';
+import { parseExecReply } from '../../src/protocol/answers.js';
+import { requestFromDaemon } from '../../src/protocol/requestFromDaemon.js';
+import { execRequestLine } from '../../src/protocol/requests.js';
+import { sendControl } from '../../src/protocol/sendControl.js';
 import { fetchTokenIdentity } from '../../src/token/fetchCallerIdentity.js';
 import { DaemonHarness, issuedSecrets, KEYS, tokenOf, urlOf } from '../helpers/daemonHarness.js';
 import { type StsTestServer, startStsTestServer } from '../helpers/stsTestServer.js';

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import fc from 'fast-check';
-import { askDaemon } from '../../plugin/daemonClient.js';
-import { sendControl } from '../../src/protocol/daemonControl.js';
-import { tokenRequestLine } from '../../src/protocol/protocol.js';
+import { askDaemon } from '../../src/protocol/requestFromDaemon.js';
+import { tokenRequestLine } from '../../src/protocol/requests.js';
+import { sendControl } from '../../src/protocol/sendControl.js';
 import { ensureSocketDir } from '../../src/protocol/socketPath.js';
 import {
   DaemonHarness,
@@ -224,8 +224,9 @@ test('fake daemons that hang or answer nonsense only cost time: the plugin falls
   }
 });
 
-test('a daemon from before `exec` (it refuses the op) is asked for a token instead', async () => {
-  const socket = join(h.dir, 'older', 'daemon.sock');
+/** A fake daemon that answers `exec` with `execAnswer` and `token` with a fixed token; records the ops. */
+async function oneAnswerDaemon(name: string, execAnswer: string) {
+  const socket = join(h.dir, name, 'daemon.sock');
   ensureSocketDir(socket);
   const ops: string[] = [];
   const server = createServer((s) => {
@@ -235,19 +236,42 @@ test('a daemon from before `exec` (it refuses the op) is asked for a token inste
       s.end(
         op === 'token'
           ? `${JSON.stringify({ v: 1, ok: true, token: 'k8s-aws-v1.Zm9v', expiresAt: Date.now() + 600_000, clusterName: 'c', cached: true, warnings: [] })}\n`
-          : '{"v":1,"ok":false,"error":{"code":"E_DAEMON","message":"bad daemon request: unknown op"}}\n',
+          : execAnswer,
       );
     });
   });
   await new Promise<void>((resolve) => server.listen(socket, resolve));
+  return { ops, env: { ...h.env(KEYS), EKS_TOKEN_SOCKET: socket }, close: () => server.close() };
+}
+
+test('a daemon from before `exec` (E_UNKNOWN_OP) is asked for a token instead', async () => {
+  const fake = await oneAnswerDaemon(
+    'older',
+    '{"v":1,"ok":false,"error":{"code":"E_UNKNOWN_OP","message":"bad daemon request: unknown op exec"}}\n',
+  );
   try {
-    const args = ['token', '-i', 'eks-a', '--region', 'eu-west-1', '--daemon', 'on'];
-    const r = await h.run(args, { ...h.env(KEYS), EKS_TOKEN_SOCKET: socket });
+    const r = await h.run(['token', '-i', 'eks-a', '--region', 'eu-west-1', '--daemon', 'on'], fake.env);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(tokenOf(r.stdout), 'k8s-aws-v1.Zm9v');
-    assert.deepEqual(ops, ['exec', 'token']);
+    assert.deepEqual(fake.ops, ['exec', 'token']);
   } finally {
-    server.close();
+    fake.close();
+  }
+});
+
+test('a daemon that fails (E_DAEMON) is asked once; the plugin mints in-process', async () => {
+  const fake = await oneAnswerDaemon(
+    'failing',
+    '{"v":1,"ok":false,"error":{"code":"E_DAEMON","message":"the credential fetch ended without an answer"}}\n',
+  );
+  try {
+    const r = await h.run(['token', '-i', 'eks-a', '--region', 'eu-west-1', '--daemon', 'on'], fake.env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(fake.ops, ['exec']);
+    // Minted here with the caller's keys, not the fake daemon's token.
+    assert.equal(urlOf(tokenOf(r.stdout)).searchParams.get('X-Amz-Credential')?.split('/')[0], 'AKIDEXAMPLE');
+  } finally {
+    fake.close();
   }
 });
 

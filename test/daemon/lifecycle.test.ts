@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
-import { sendControl } from '../../src/protocol/daemonControl.js';
+import { sendControl } from '../../src/protocol/sendControl.js';
 import {
   CLI_JS,
   DaemonHarness,

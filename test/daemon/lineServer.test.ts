@@ -16,7 +16,7 @@ let server: LineServer;
 
 before(async () => {
   server = new LineServer((socket, line) => {
-    if (line === 'answer') sendLine(socket, { ok: true });
+    if (line === 'answer') sendLine(socket, '{"ok":true}\n');
     // 'hold': a request whose answer never comes (a credential fetch that hangs).
   }, LIMITS);
   await server.listen({ path });

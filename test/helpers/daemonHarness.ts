@@ -7,7 +7,7 @@ import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sendControl } from '../../src/protocol/daemonControl.js';
+import { sendControl } from '../../src/protocol/sendControl.js';
 
 /** The CLI bundle that install.sh installs. */
 export const CLI_JS = fileURLToPath(new URL('../../bundle/cli.cjs', import.meta.url));

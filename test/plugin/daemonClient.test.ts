@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { askDaemon } from '../../plugin/daemonClient.js';
+import { askDaemon } from '../../src/protocol/requestFromDaemon.js';
 import { ensureSocketDir } from '../../src/protocol/socketPath.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'eks-token-client-'));

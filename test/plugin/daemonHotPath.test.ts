@@ -3,7 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { sendControl } from '../../src/protocol/daemonControl.js';
+import { sendControl } from '../../src/protocol/sendControl.js';
 import { DaemonHarness, KEYS, tokenOf, waitFor } from '../helpers/daemonHarness.js';
 
 const RECORDER = fileURLToPath(new URL('../helpers/moduleRecorder.js', import.meta.url));

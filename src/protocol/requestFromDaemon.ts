@@ -1,15 +1,10 @@
-// The plugin's hot path: one request line to the local daemon, one answer back. Node built-ins and
-// our own tiny modules only; any failure returns a reason so the caller mints in-process instead.
-import {
-  type ErrorReply,
-  MAX_LINE_BYTES,
-  PROTOCOL_VERSION,
-  parseTokenReply,
-  type TokenReply,
-  tokenRequestLine,
-} from '../src/protocol/protocol.js';
-import { resolveSocketPath, socketDirOf, socketDirProblem } from '../src/protocol/socketPath.js';
-import type { TokenRequest } from '../src/token/parseCommandLine.js';
+// The one socket client, for token, `exec` and control requests: one request line to the local
+// daemon, one answer back. The plugin's hot path runs it, so Node built-ins and our own tiny modules
+// only; any failure returns a reason so the caller mints in-process instead.
+import type { TokenRequest } from '../token/parseCommandLine.js';
+import { type ErrorReply, isPendingLine, parseTokenReply, type TokenReply } from './answers.js';
+import { MAX_LINE_BYTES, tokenRequestLine } from './requests.js';
+import { resolveSocketPath, socketDirOf, socketDirProblem } from './socketPath.js';
 
 /** Why the daemon was not used; `absent` and `refused` mean no daemon is running. */
 export type DaemonMissReason = 'absent' | 'refused' | 'unsafe' | 'timeout' | 'closed' | 'bad-reply' | 'error';
@@ -57,10 +52,8 @@ export function askDaemon(
 }
 
 /**
- * Sends the daemon one request line and calls `settle` once with the outcome; never throws, and never keeps
- * the process alive (on success the socket is unreferenced and closed a moment later, or by the
- * process's exit, whichever comes first). Callbacks, not promises: this is the whole of a cache hit,
- * and the plugin's entry runs it before any promise machinery has started.
+ * Sends the daemon at the caller's socket path (after checking its directory) one request line;
+ * `exchangeWithDaemon` says how.
  */
 export function requestFromDaemon<T extends { ok: true }>(
   exchange: DaemonExchange<T>,
@@ -79,6 +72,22 @@ export function requestFromDaemon<T extends { ok: true }>(
     );
     return;
   }
+  exchangeWithDaemon(path, exchange, now, settle, deadlines);
+}
+
+/**
+ * Sends the daemon on `path` one request line and calls `settle` once with the outcome; never
+ * throws, and never keeps the process alive (on success the socket is unreferenced and closed a
+ * moment later, or by the process's exit, whichever comes first). Callbacks, not promises: this is
+ * the whole of a cache hit, and the plugin's entry runs it before any promise machinery has started.
+ */
+export function exchangeWithDaemon<T extends { ok: true }>(
+  path: string,
+  exchange: DaemonExchange<T>,
+  now: () => number,
+  settle: (outcome: DaemonOutcome<T>) => void,
+  deadlines: DaemonDeadlines = DEFAULT_DEADLINES,
+): void {
   // Loaded here, not at the top: `net` costs ~6 ms to load, which --daemon off never needs.
   // getBuiltinModule rather than import(): synchronous, and no module namespace to build. Node
   // before 20.16 lacks it (install.sh refuses such a Node, but one can be switched to later): then
@@ -148,7 +157,7 @@ export function requestFromDaemon<T extends { ok: true }>(
     return true;
   };
   const answer = (line: string) => {
-    if (line === `{"v":${PROTOCOL_VERSION},"pending":true}`) {
+    if (isPendingLine(line)) {
       clearTimeout(timer);
       what = 'no answer while fetching credentials';
       timer = setTimeout(expire, deadlines.pendingMs);

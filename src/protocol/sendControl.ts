@@ -1,0 +1,34 @@
+import { lstatSync } from 'node:fs';
+import { type ControlReplies, controlReplyParser } from './controlAnswers.js';
+import { type DaemonOutcome, exchangeWithDaemon } from './requestFromDaemon.js';
+import { type ControlOp, controlRequestLine } from './requests.js';
+
+/** Sends one control operation to the daemon on `socketPath` and reads its answer; never rejects. */
+export function sendControl<Op extends ControlOp>(
+  socketPath: string,
+  op: Op,
+  timeoutMs = 3000,
+): Promise<DaemonOutcome<ControlReplies[Op]>> {
+  const parse = controlReplyParser(op);
+  const exchange = { line: controlRequestLine(op), parse: (line: string) => parse(line) };
+  const deadlines = { answerMs: timeoutMs, pendingMs: timeoutMs };
+  return new Promise((resolve) => exchangeWithDaemon(socketPath, exchange, Date.now, resolve, deadlines));
+}
+
+/** What is at the socket path: a live daemon, a stale socket file, nothing, or something else. */
+export type SocketProbe =
+  | { state: 'live'; pid: number; version: string }
+  | { state: 'absent' | 'stale' | 'not-socket' }
+  | { state: 'unresponsive'; detail: string };
+
+/** Looks at the socket path and asks whoever listens there for its pid. */
+export async function probeSocket(socketPath: string): Promise<SocketProbe> {
+  const stat = lstatSync(socketPath, { throwIfNoEntry: false });
+  if (!stat) return { state: 'absent' };
+  if (!stat.isSocket()) return { state: 'not-socket' };
+  const outcome = await sendControl(socketPath, 'ping');
+  if (outcome.ok) return { state: 'live', pid: outcome.reply.pid, version: outcome.reply.version };
+  if (outcome.reason === 'refused') return { state: 'stale' };
+  if (outcome.reason === 'absent') return { state: 'absent' };
+  return { state: 'unresponsive', detail: outcome.detail };
+}
