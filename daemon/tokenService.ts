@@ -1,6 +1,5 @@
 import { type TokenReply, tokenAnswerLine } from '../src/protocol/answers.js';
 import { PROTOCOL_VERSION } from '../src/protocol/requests.js';
-import { EksTokenError } from '../src/shared/EksTokenError.js';
 import { type MintDeps, mintDeps, signResolved } from '../src/token/mintToken.js';
 import type { PreparedRequest } from './cacheKey.js';
 import { awsFilePaths, refreshSharedIni } from './configFiles.js';
