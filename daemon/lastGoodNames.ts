@@ -1,3 +1,4 @@
+import { isDnsClusterId } from '../src/dns/clusterId.js';
 import { isEksTokenError } from '../src/shared/EksTokenError.js';
 import { type MintDeps, type ResolvedRequest, resolveRequest } from '../src/token/mintToken.js';
 import type { TokenRequest } from '../src/token/parseCommandLine.js';
@@ -20,7 +21,7 @@ export class LastGoodNames {
 
   /** Resolves `request` like the plugin does, falling back to a remembered name when DNS is down. */
   async resolve(request: TokenRequest, deps: MintDeps): Promise<ResolvedRequest> {
-    const id = request.clusterId.includes('.')
+    const id = isDnsClusterId(request.clusterId)
       ? JSON.stringify([request.clusterId, request.dnsServers ?? [], request.txtFallback ?? ''])
       : undefined;
     try {

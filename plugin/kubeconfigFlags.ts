@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { resolveProfileName, resolveProfileSettings } from '../src/aws/resolveRegion.js';
 import { requirePartition } from '../src/aws/resolveStsEndpoint.js';
-import { isDnsClusterId, isValidClusterName } from '../src/dns/resolveClusterName.js';
+import { isDnsClusterId, isValidClusterName } from '../src/dns/clusterId.js';
 import type { KubeconfigCluster } from '../src/kubeconfig/updateKubeconfig.js';
 import { EksTokenError } from '../src/shared/EksTokenError.js';
 import { parseFlags } from '../src/token/parseCommandLine.js';

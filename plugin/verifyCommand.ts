@@ -1,4 +1,5 @@
 import { trustExtraCaCerts } from '../src/aws/trustExtraCaCerts.js';
+import { isDnsClusterId } from '../src/dns/clusterId.js';
 import { EksTokenError, isEksTokenError } from '../src/shared/EksTokenError.js';
 import { parseFlags } from '../src/token/parseCommandLine.js';
 import { verifyToken } from '../src/token/verifyToken.js';
@@ -93,7 +94,7 @@ async function resolveName(
   dnsServers: string[] | undefined,
   deps: PluginDeps,
 ): Promise<string> {
-  if (!clusterId.includes('.')) return clusterId;
+  if (!isDnsClusterId(clusterId)) return clusterId;
   const { resolveClusterName } = await import('../src/dns/resolveClusterName.js');
   const servers = dnsServers ?? deps.env.EKS_TOKEN_DNS_SERVER?.split(/[\s,]+/).filter(Boolean);
   const resolved = await resolveClusterName(clusterId, {

@@ -1,4 +1,5 @@
 import type { Answer, DecodedPacket, TxtData } from 'dns-packet';
+import { sameDnsName } from './sameDnsName.js';
 
 /** A decoded DNS response; dns-packet decodes the rcode but its types omit it. */
 export type DnsResponse = DecodedPacket & { rcode?: string };
@@ -46,24 +47,6 @@ export function extractTxtAnswer(packet: DnsResponse, name: string): TxtAnswer {
 export function joinStrings(data: TxtData): Buffer {
   const parts = Array.isArray(data) ? data : [data];
   return Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part) : part)));
-}
-
-/** Quotes an untrusted value for a one-line message: JSON-escaped, non-ASCII escaped, truncated. */
-export function quoteValue(value: Buffer | string, maxChars = 64): string {
-  const text = typeof value === 'string' ? value : value.toString('utf8');
-  const shown = text.length > maxChars ? text.slice(0, maxChars) : text;
-  // Escaping everything outside printable ASCII keeps terminal control and bidi characters inert.
-  const quoted = JSON.stringify(shown).replace(
-    /[^\x20-\x7e]/g,
-    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
-  return text.length > maxChars ? `${quoted}... (${text.length} characters)` : quoted;
-}
-
-/** Compares DNS names ignoring ASCII case (as DNS does, unlike toLowerCase) and a trailing dot. */
-export function sameDnsName(a: string, b: string): boolean {
-  const canonical = (name: string) => name.replace(/\.$/, '').replace(/[A-Z]/g, (c) => c.toLowerCase());
-  return canonical(a) === canonical(b);
 }
 
 function ttlOf(answer: Answer): number {

@@ -2,8 +2,9 @@ import { randomInt } from 'node:crypto';
 import dgram from 'node:dgram';
 import net from 'node:net';
 import dnsPacket, { type DecodedPacket } from 'dns-packet';
-import { type DnsResponse, sameDnsName } from './dnsTxtAnswer.js';
+import type { DnsResponse } from './dnsTxtAnswer.js';
 import { type DnsServer, formatDnsServer } from './readResolvConf.js';
+import { sameDnsName } from './sameDnsName.js';
 
 /** The response to one TXT query and the transport that finally carried it. */
 export interface TxtQueryResponse {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { EksTokenError } from '../shared/EksTokenError.js';
-import { quoteValue } from './dnsTxtAnswer.js';
+import { quoteValue } from '../shared/quoteValue.js';
 
 /** A DNS server to ask: an IP address (IPv6 without brackets, zone allowed) and a port. */
 export interface DnsServer {

@@ -1,6 +1,8 @@
 import { EksTokenError } from '../shared/EksTokenError.js';
+import { quoteValue } from '../shared/quoteValue.js';
+import { isDnsClusterId, isValidClusterName } from './clusterId.js';
 import { askDnsServers, planDnsQueries } from './dnsAskServers.js';
-import { extractTxtAnswer, quoteValue } from './dnsTxtAnswer.js';
+import { extractTxtAnswer } from './dnsTxtAnswer.js';
 
 /** How to resolve a dotted cluster id through its DNS TXT record. */
 export interface ResolveClusterNameOptions {
@@ -33,20 +35,9 @@ export interface ResolvedClusterName {
   server?: string;
 }
 
-const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
 const DNS_LABEL = /^[A-Za-z0-9_-]{1,63}$/;
 // A zero or tiny TTL would make kubectl ask for a token on nearly every request.
 const MIN_VALIDITY_SECONDS = 30;
-
-/** True when the id names a DNS TXT record: EKS cluster names never contain a dot. */
-export function isDnsClusterId(id: string): boolean {
-  return id.includes('.');
-}
-
-/** True for names EKS accepts as cluster names. */
-export function isValidClusterName(name: string): boolean {
-  return CLUSTER_NAME.test(name);
-}
 
 /** Resolves a cluster id: plain names as they are, dotted ones through their TXT record. */
 export async function resolveClusterName(

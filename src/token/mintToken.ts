@@ -1,6 +1,7 @@
 import { resolveProfileName, resolveProfileSettings } from '../aws/resolveRegion.js';
 import { resolveStsEndpoint, type StsEndpoint } from '../aws/resolveStsEndpoint.js';
 import { staticEnvCredentials } from '../aws/staticEnvCredentials.js';
+import { isDnsClusterId, isValidClusterName } from '../dns/clusterId.js';
 import { EksTokenError } from '../shared/EksTokenError.js';
 import type { MintDeps } from './mintDeps.js';
 import type { TokenRequest } from './parseCommandLine.js';
@@ -41,7 +42,7 @@ export async function resolveRequest(request: TokenRequest, deps: MintDeps): Pro
   if (deps.debug)
     deps.log(`eks-token: debug: region ${region} (from ${settings.regionSource}), STS host ${endpoint.host}`);
   const resolved: ResolvedRequest = { ...request, clusterName: request.clusterId, region, endpoint };
-  if (request.clusterId.includes('.')) {
+  if (isDnsClusterId(request.clusterId)) {
     const { resolveClusterName } = await import('../dns/resolveClusterName.js');
     const name = await resolveClusterName(request.clusterId, {
       ...(request.dnsServers ? { dnsServers: request.dnsServers } : {}),
@@ -52,7 +53,7 @@ export async function resolveRequest(request: TokenRequest, deps: MintDeps): Pro
     resolved.clusterName = name.name;
     if (name.validUntil !== undefined) resolved.nameValidUntil = name.validUntil;
     if (name.ttlSeconds !== undefined) resolved.nameCheckAt = deps.now() + name.ttlSeconds * 1000;
-  } else if (!/^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/.test(request.clusterId)) {
+  } else if (!isValidClusterName(request.clusterId)) {
     throw new EksTokenError(
       'E_BAD_CLUSTER_ID',
       `cluster id ${JSON.stringify(request.clusterId)} is not an EKS cluster name`,

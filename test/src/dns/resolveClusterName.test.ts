@@ -5,13 +5,9 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Answer, DecodedPacket } from 'dns-packet';
 import fc from 'fast-check';
+import { isDnsClusterId, isValidClusterName } from '../../../src/dns/clusterId.js';
 import { planDnsQueries } from '../../../src/dns/dnsAskServers.js';
-import {
-  isDnsClusterId,
-  isValidClusterName,
-  type ResolveClusterNameOptions,
-  resolveClusterName,
-} from '../../../src/dns/resolveClusterName.js';
+import { type ResolveClusterNameOptions, resolveClusterName } from '../../../src/dns/resolveClusterName.js';
 import { EksTokenError } from '../../../src/shared/EksTokenError.js';
 import { DNSMASQ, type Dnsmasq, hasDnsmasq, startDnsmasq } from '../../helpers/dnsmasq.js';
 import {
