@@ -1,0 +1,125 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, posix } from 'node:path';
+import ts from 'typescript';
+
+/** One import of a source file, as the TypeScript parser sees it. */
+export interface SourceImport {
+  from: string;
+  specifier: string;
+  /** Project path of the target (.ts), or undefined for packages, built-ins and what does not resolve. */
+  target: string | undefined;
+  kind: 'static' | 'type' | 'dynamic';
+}
+
+/** The TypeScript sources under `dirs` of `root`, by project path (e.g. `daemon/tokenDaemon.ts`). */
+export function readSources(root: string, dirs: string[]): Map<string, string> {
+  const sources = new Map<string, string>();
+  for (const dir of dirs) {
+    for (const entry of readdirSync(join(root, dir), { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile() || !/\.(c|m)?ts$/.test(entry.name) || entry.name.endsWith('.d.ts')) continue;
+      const path = posix.join(entry.parentPath.slice(root.length).replace(/^\/+/, ''), entry.name);
+      sources.set(path, readFileSync(join(root, path), 'utf8'));
+    }
+  }
+  return sources;
+}
+
+/** Every import of one file: declarations, re-exports, `import type`, import() calls and import types. */
+export function importsOf(path: string, text: string, known: ReadonlySet<string>): SourceImport[] {
+  const file = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+  const found: SourceImport[] = [];
+  const add = (specifier: string, kind: SourceImport['kind']) =>
+    found.push({ from: path, specifier, target: resolve(path, specifier, known), kind });
+  const visit = (node: ts.Node): void => {
+    if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
+      const typeOnly =
+        node.importClause?.isTypeOnly === true ||
+        (node.importClause !== undefined &&
+          !node.importClause.name &&
+          node.importClause.namedBindings !== undefined &&
+          ts.isNamedImports(node.importClause.namedBindings) &&
+          node.importClause.namedBindings.elements.every((e) => e.isTypeOnly));
+      add(node.moduleSpecifier.text, typeOnly ? 'type' : 'static');
+    } else if (
+      ts.isExportDeclaration(node) &&
+      node.moduleSpecifier &&
+      ts.isStringLiteral(node.moduleSpecifier)
+    ) {
+      add(node.moduleSpecifier.text, node.isTypeOnly ? 'type' : 'static');
+    } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
+      const [arg] = node.arguments;
+      // A computed specifier cannot be checked (nor bundled): recorded as such.
+      add(arg && ts.isStringLiteralLike(arg) ? arg.text : `<computed: ${arg?.getText(file)}>`, 'dynamic');
+    } else if (
+      ts.isImportTypeNode(node) &&
+      ts.isLiteralTypeNode(node.argument) &&
+      ts.isStringLiteral(node.argument.literal)
+    ) {
+      add(node.argument.literal.text, 'type');
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  return found;
+}
+
+// `./x.js` from `plugin/main.ts` is `plugin/x.ts` (NodeNext: the specifier names the emitted file).
+function resolve(from: string, specifier: string, known: ReadonlySet<string>): string | undefined {
+  if (!specifier.startsWith('.')) return undefined;
+  const joined = posix.normalize(posix.join(posix.dirname(from), specifier));
+  for (const candidate of [joined.replace(/\.(c|m)?js$/, '.$1ts'), joined])
+    if (known.has(candidate)) return candidate;
+  return undefined;
+}
+
+/** The import cycles among `imports` (type-only imports included), each as the paths around it. */
+export function findCycles(imports: SourceImport[]): string[][] {
+  const edges = new Map<string, string[]>();
+  for (const i of imports) if (i.target) edges.set(i.from, [...(edges.get(i.from) ?? []), i.target]);
+  const cycles: string[][] = [];
+  const state = new Map<string, 'open' | 'done'>();
+  const stack: string[] = [];
+  const walk = (node: string): void => {
+    state.set(node, 'open');
+    stack.push(node);
+    for (const next of edges.get(node) ?? []) {
+      if (state.get(next) === 'open') cycles.push([...stack.slice(stack.indexOf(next)), next]);
+      else if (!state.has(next)) walk(next);
+    }
+    stack.pop();
+    state.set(node, 'done');
+  };
+  for (const node of [...edges.keys()].sort()) if (!state.has(node)) walk(node);
+  return cycles;
+}
+
+// Parsed files by path and text: the self-checks change one file of the tree at a time.
+const parsed = new Map<string, SourceImport[]>();
+
+/**
+ * Every broken rule of the layout: daemon/ never imports plugin/, src/ imports neither, no import
+ * cycles (type-only included), every import() names a source file (each is a bundle boundary).
+ */
+export function architectureViolations(sources: Map<string, string>): string[] {
+  const known = new Set(sources.keys());
+  const imports = [...sources].flatMap(([path, text]) => {
+    const key = `${path}\0${text}`;
+    const found = parsed.get(key) ?? importsOf(path, text, known);
+    parsed.set(key, found);
+    return found;
+  });
+  const problems: string[] = [];
+  const top = (path: string) => path.split('/')[0];
+  for (const i of imports) {
+    const where = `${i.from} imports ${i.specifier}`;
+    if (i.kind === 'dynamic' && !i.target) problems.push(`${where}: import() of something not a source file`);
+    else if (i.specifier.startsWith('.') && !i.target) problems.push(`${where}: not a source file`);
+    if (!i.target) continue;
+    if (top(i.from) === 'daemon' && top(i.target) === 'plugin')
+      problems.push(`${where}: daemon/ uses plugin/`);
+    if (top(i.from) === 'src' && top(i.target) !== 'src')
+      problems.push(`${where}: src/ uses ${top(i.target)}/`);
+  }
+  for (const cycle of findCycles(imports)) problems.push(`import cycle: ${cycle.join(' -> ')}`);
+  return problems;
+}
