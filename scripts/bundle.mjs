@@ -7,10 +7,11 @@
 //   daemon, subcommands), each loaded only when a call needs it, and named after its source path
 //   (src/aws/describeCluster.ts -> src.aws.describeCluster.cjs), so two modules with one name in two
 //   folders stay two bundles. Each import() is a bundle boundary: one the bundler cannot resolve to a
-//   source file (a package, a computed path) fails the build instead of being inlined silently.
+//   source file (a package, a computed path, a missing file) fails the build instead of being inlined
+//   or left to run time silently (test/scripts/bundle.test.ts).
 //   Small shared modules are copied into each file; nothing relies on sharing one copy (errors are
 //   recognised by name, not instanceof).
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { build } from 'esbuild';
 
@@ -20,6 +21,23 @@ const ENTRIES = { cli: 'plugin/cli.ts', credentialChild: 'daemon/credentialChild
 /** The bundle name of a lazily imported source file: its path with dots for slashes. */
 const bundleName = (absPath) => relative(root, absPath).replace(/\.ts$/, '').replace(/[/\\]/g, '.');
 
+/** The import() calls in a source file whose argument is not a string literal (esbuild passes them by). */
+async function findComputedImports(path, text) {
+  const { default: ts } = await import('typescript');
+  const file = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+  const lines = [];
+  const visit = (node) => {
+    if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
+      const [arg] = node.arguments;
+      if (!arg || !ts.isStringLiteralLike(arg))
+        lines.push(file.getLineAndCharacterOfPosition(node.getStart(file)).line + 1);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  return lines;
+}
+
 /** Every lazily imported source file, found by building until no new one turns up. */
 const lazy = new Map(); // bundle name -> source path
 
@@ -27,7 +45,7 @@ async function bundleOnce() {
   const found = [];
   const result = await build({
     write: false,
-    metafile: false,
+    metafile: true,
     entryPoints: { ...ENTRIES, ...Object.fromEntries(lazy) },
     outdir: 'dist/bundle',
     bundle: true,
@@ -93,6 +111,22 @@ let pass = await bundleOnce();
 while (pass.found.length > 0) {
   for (const [name, source] of pass.found) lazy.set(name, source);
   pass = await bundleOnce();
+}
+
+// An import() of a computed path is left to run time, unbundled; esbuild says nothing, so our own
+// sources are read for one.
+const computed = [];
+for (const input of Object.keys(pass.result.metafile.inputs)) {
+  if (!input.endsWith('.ts') || input.includes('node_modules')) continue;
+  const text = readFileSync(input, 'utf8');
+  // Only a file with an import( not followed by a quote is parsed (the parser takes ~1 s to load).
+  if (!/\bimport\((?!\s*['"])/.test(text)) continue;
+  for (const line of await findComputedImports(input, text)) computed.push(`${input}:${line}`);
+}
+if (computed.length > 0) {
+  for (const where of computed)
+    console.error(`bundle: ${where}: import() of a computed path cannot be bundled`);
+  throw new Error('bundle: an import() the bundler cannot follow');
 }
 
 // Emptied first: a bundle a previous build made and this one does not would otherwise be installed too.

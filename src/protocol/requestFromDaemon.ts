@@ -89,7 +89,7 @@ export function exchangeWithDaemon<T extends { ok: true }>(
   deadlines: DaemonDeadlines = DEFAULT_DEADLINES,
 ): void {
   // Loaded here, not at the top: `net` costs ~6 ms to load, which --daemon off never needs.
-  // getBuiltinModule rather than import(): synchronous, and no module namespace to build. Node
+  // getBuiltinModule rather than a dynamic import: synchronous, and no module namespace to build. Node
   // before 20.16 lacks it (install.sh refuses such a Node, but one can be switched to later): then
   // the daemon is skipped and the token made in-process, rather than the plugin failing.
   const net = (process.getBuiltinModule as typeof process.getBuiltinModule | undefined)?.('node:net');
