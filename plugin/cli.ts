@@ -1,4 +1,4 @@
-import type { DaemonMiss } from '../src/protocol/requestFromDaemon.js';
+import type { DaemonMiss } from '../src/protocol/daemonExchange.js';
 import { formatErrorLine } from '../src/shared/EksTokenError.js';
 import type { PluginDeps } from './deps.js';
 import { fdSink } from './fdSink.js';

@@ -4,7 +4,8 @@
 // exchange and two writes. Everything else (other commands, --help, --debug, flags that do not scan,
 // daemon misses) goes to the full CLI in main.ts.
 import { parseExecReply } from '../src/protocol/answers.js';
-import { type DaemonMiss, requestFromDaemon } from '../src/protocol/requestFromDaemon.js';
+import type { DaemonMiss } from '../src/protocol/daemonExchange.js';
+import { requestFromDaemon } from '../src/protocol/requestFromDaemon.js';
 import { execRequestLine } from '../src/protocol/requests.js';
 import { scanSimpleFlags, TOKEN_OPTIONS } from '../src/token/parseCommandLine.js';
 import type { PluginDeps } from './deps.js';

@@ -1,4 +1,5 @@
-import { askDaemon, type DaemonMiss } from '../src/protocol/requestFromDaemon.js';
+import type { DaemonMiss } from '../src/protocol/daemonExchange.js';
+import { askDaemon } from '../src/protocol/requestFromDaemon.js';
 import { EksTokenError, formatErrorLine, isEksTokenError } from '../src/shared/EksTokenError.js';
 import { VERSION } from '../src/shared/version.js';
 import { type ExecInfo, formatTokenOutput, resolveExecInfo } from '../src/token/formatExecCredential.js';

@@ -38,7 +38,7 @@ test('each rule catches a bad import added to the real tree', () => {
     // A type-only cycle: answers.ts is imported by requestFromDaemon.ts.
     [
       'src/protocol/answers.ts',
-      "import type { DaemonMiss } from './requestFromDaemon.js';",
+      "import type { askDaemon } from './requestFromDaemon.js';",
       /import cycle: .*answers\.ts -> .*requestFromDaemon\.ts -> .*answers\.ts/,
     ],
     [

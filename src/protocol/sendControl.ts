@@ -1,6 +1,7 @@
 import { lstatSync } from 'node:fs';
 import { type ControlReplies, controlReplyParser } from './controlAnswers.js';
-import { type DaemonOutcome, exchangeWithDaemon } from './requestFromDaemon.js';
+import type { DaemonOutcome } from './daemonExchange.js';
+import { exchangeWithDaemon } from './requestFromDaemon.js';
 import { type ControlOp, controlRequestLine } from './requests.js';
 
 /** Sends one control operation to the daemon on `socketPath` and reads its answer; never rejects. */
