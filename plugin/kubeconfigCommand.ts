@@ -14,6 +14,7 @@ import { parseKubeconfigFlags } from './kubeconfigFlags.js';
 
 /** `eks-token kubeconfig`: adds or updates a cluster, an eks-token user and a context, then selects the context. */
 export async function runKubeconfigCommand(args: string[], deps: PluginDeps): Promise<number> {
+  if (args.includes('--migrate')) return (await import('./migrateCommand.js')).runMigrateCommand(args, deps);
   const plan = await parseKubeconfigFlags(args, deps.env);
   const { path, name } = plan;
   const cluster = plan.describe

@@ -40,14 +40,14 @@ export interface KubeconfigChanges {
 /** The exec user of an eks-token entry: `eks-token token -i ID --region R [--role ARN] ...`, profile in env. */
 export function execUser(opts: {
   clusterId: string;
-  region: string;
+  region?: string;
   roleArn?: string;
   profile?: string;
   daemon?: 'on' | 'auto';
   dnsServers?: string[];
   execApiVersion?: 'v1' | 'v1beta1';
 }): ExecUser {
-  const args = ['token', '-i', opts.clusterId, '--region', opts.region];
+  const args = ['token', '-i', opts.clusterId, ...(opts.region ? ['--region', opts.region] : [])];
   if (opts.roleArn) args.push('--role', opts.roleArn);
   for (const server of opts.dnsServers ?? []) args.push('--dns-server', server);
   if (opts.daemon) args.push('--daemon', opts.daemon);

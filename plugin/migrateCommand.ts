@@ -1,0 +1,104 @@
+import { access, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { type MigrationResult, migrateKubeconfig } from '../src/kubeconfig/migrateKubeconfig.js';
+import { readWrapperScript } from '../src/kubeconfig/readWrapperScript.js';
+import type { StoredExec } from '../src/kubeconfig/translateAwsExec.js';
+import { parseKubeconfig, stringifyKubeconfig } from '../src/kubeconfig/updateKubeconfig.js';
+import { EksTokenError, isEksTokenError } from '../src/shared/EksTokenError.js';
+import { writeFileAtomic } from '../src/shared/writeFileAtomic.js';
+import { parseFlags } from '../src/token/parseCommandLine.js';
+import type { PluginDeps } from './deps.js';
+import { kubeconfigPath } from './kubeconfigFlags.js';
+
+const OPTIONS = {
+  migrate: { type: 'boolean' },
+  kubeconfig: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+} as const;
+
+// Values shown in the summary; any other env value could be a secret, so only its name is.
+const SHOWN_ENV = new Set(['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_REGION', 'AWS_DEFAULT_REGION']);
+
+/** `eks-token kubeconfig --migrate`: switches every aws / aws-iam-authenticator user to eks-token. */
+export async function runMigrateCommand(args: string[], deps: PluginDeps): Promise<number> {
+  const { values } = parseFlags(args, OPTIONS, 'kubeconfig --migrate');
+  const path = kubeconfigPath(values.kubeconfig, deps.env);
+  const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw new EksTokenError(
+      'E_KUBECONFIG',
+      `cannot read kubeconfig ${path} (${error.code})`,
+      'pass the file to migrate with --kubeconfig FILE',
+    );
+  });
+  let doc: ReturnType<typeof parseKubeconfig>;
+  try {
+    doc = parseKubeconfig(text);
+  } catch (error) {
+    if (isEksTokenError(error)) throw new EksTokenError(error.code, `${path}: ${error.message}`, error.hint);
+    throw error;
+  }
+  const result = await migrateKubeconfig(doc, (command) =>
+    readWrapperScript(command, { kubeconfigDir: dirname(path), path: deps.env.PATH }),
+  );
+  deps.stdout.write(describeMigration(result));
+  const count = `${result.migrated.length} user${result.migrated.length === 1 ? '' : 's'}`;
+  if (result.migrated.length === 0) {
+    deps.stdout.write(`Nothing to migrate in ${path}\n`);
+    return 0;
+  }
+  if (values['dry-run']) {
+    deps.stdout.write(`Would migrate ${count} in ${path} (dry run: nothing written)\n`);
+    return 0;
+  }
+  const backup = await backupPath(path, deps.now());
+  await writeFileAtomic(backup, text)
+    .then(() => writeFileAtomic(path, stringifyKubeconfig(doc, text)))
+    .catch((error: NodeJS.ErrnoException) => {
+      throw new EksTokenError(
+        'E_KUBECONFIG',
+        `cannot write kubeconfig ${path} or its backup ${backup} (${error.code ?? error.message})`,
+        'check the directory is writable',
+      );
+    });
+  deps.stdout.write(`Migrated ${count} in ${path}; the previous file is ${backup}\n`);
+  return 0;
+}
+
+/** A diff-like summary of each change; env values other than profile and region are not shown. */
+export function describeMigration(result: MigrationResult): string {
+  const lines: string[] = [];
+  for (const m of result.migrated) {
+    const via = m.wrapper ? ` (through ${m.wrapper})` : '';
+    lines.push(`user ${m.user}: ${m.identity.tool}${via} -> eks-token`);
+    lines.push(`- ${commandLine(m.from)}`, `+ ${commandLine(m.to)}`);
+    const env = envLine(m.to.env);
+    if (env || m.from.env.length > 0) lines.push(`${envLine(m.from.env) === env ? ' ' : '+'} env: ${env}`);
+  }
+  for (const s of result.skipped) lines.push(`user ${s.user}: left as it is: ${s.reason}`);
+  return lines.length > 0 ? `${lines.join('\n')}\n` : '';
+}
+
+function commandLine(exec: StoredExec): string {
+  return [exec.command, ...exec.args]
+    .map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a)))
+    .join(' ');
+}
+
+function envLine(env: StoredExec['env']): string {
+  return env.map((e) => (SHOWN_ENV.has(e.name) ? `${e.name}=${e.value}` : `${e.name}=...`)).join(' ');
+}
+
+// F.bak, or F.<UTC time>.bak when an earlier backup is there, so no backup is ever overwritten.
+async function backupPath(path: string, now: number): Promise<string> {
+  const exists = (p: string) =>
+    access(p).then(
+      () => true,
+      () => false,
+    );
+  if (!(await exists(`${path}.bak`))) return `${path}.bak`;
+  const stamp = new Date(now)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+  return `${path}.${stamp}.bak`;
+}

@@ -1,0 +1,139 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseWrapperScript } from '../../../src/kubeconfig/readWrapperScript.js';
+import { eksTokenExec, translateAwsExec } from '../../../src/kubeconfig/translateAwsExec.js';
+
+const aws = (args: string[], env: Array<{ name: string; value: string }> = []) =>
+  translateAwsExec({ command: 'aws', args, env });
+const authenticator = (args: string[], env: Array<{ name: string; value: string }> = []) =>
+  translateAwsExec({ command: '/usr/local/bin/aws-iam-authenticator', args, env });
+
+test('the args aws eks update-kubeconfig writes, with --role and AWS_PROFILE', () => {
+  const args = ['--region', 'eu-west-1', 'eks', 'get-token', '--cluster-name', 'prod', '--output', 'json'];
+  assert.deepEqual(
+    aws([...args, '--role', 'arn:aws:iam::1:role/r'], [{ name: 'AWS_PROFILE', value: 'dev' }]),
+    {
+      tool: 'aws',
+      clusterId: 'prod',
+      region: 'eu-west-1',
+      roleArn: 'arn:aws:iam::1:role/r',
+      profile: 'dev',
+      extraArgs: [],
+    },
+  );
+});
+
+test('aws global options anywhere, --flag=value, --profile and AWS_DEFAULT_PROFILE as botocore orders them', () => {
+  assert.deepEqual(
+    aws(
+      [
+        'eks',
+        '--no-cli-pager',
+        'get-token',
+        '--cluster-name=prod',
+        '--role-arn=arn:r',
+        '--debug',
+        '--profile',
+        'p',
+      ],
+      [{ name: 'AWS_DEFAULT_PROFILE', value: 'q' }],
+    ),
+    { tool: 'aws', clusterId: 'prod', roleArn: 'arn:r', profile: 'p', extraArgs: [] },
+  );
+  const both = [
+    { name: 'AWS_PROFILE', value: 'b' },
+    { name: 'AWS_DEFAULT_PROFILE', value: 'a' },
+  ];
+  assert.equal((aws(['eks', 'get-token', '--cluster-name', 'c'], both) as { profile: string }).profile, 'a');
+  // Outposts clusters sign their id.
+  assert.equal(
+    (aws(['eks', 'get-token', '--cluster-id', 'uuid-1']) as { clusterId: string }).clusterId,
+    'uuid-1',
+  );
+});
+
+test('aws-iam-authenticator token flags, long and short, and its cluster id variable', () => {
+  assert.deepEqual(
+    authenticator(
+      ['token', '-i', 'prod', '-r', 'arn:r', '-e', 'ext', '-s', 'sess', '--region', 'us-west-2', '--cache'],
+      [{ name: 'AWS_PROFILE', value: 'dev' }],
+    ),
+    {
+      tool: 'aws-iam-authenticator',
+      clusterId: 'prod',
+      roleArn: 'arn:r',
+      region: 'us-west-2',
+      profile: 'dev',
+      extraArgs: ['--external-id', 'ext', '--session-name', 'sess'],
+    },
+  );
+  assert.deepEqual(
+    authenticator(
+      ['token', '--forward-session-name'],
+      [{ name: 'KUBERNETES_AWS_AUTHENTICATOR_CLUSTER_ID', value: 'x' }],
+    ),
+    { tool: 'aws-iam-authenticator', clusterId: 'x', extraArgs: ['--forward-session-name'] },
+  );
+});
+
+test('other commands are not ours; unknown flags and a missing cluster are refused with the reason', () => {
+  assert.equal(aws(['sts', 'get-caller-identity']), undefined);
+  assert.equal(aws(['eks', 'describe-cluster', '--name', 'get-token']), undefined);
+  assert.equal(authenticator(['verify', '-t', 'x']), undefined);
+  assert.equal(translateAwsExec({ command: 'kubelogin', args: ['get-token'], env: [] }), undefined);
+  assert.match(
+    String(aws(['eks', 'get-token', '--cluster-name', 'c', '--endpoint-url', 'http://x'])),
+    /--endpoint-url/,
+  );
+  assert.match(String(aws(['eks', 'get-token', '--cluster', 'c'])), /--cluster\b/);
+  assert.match(String(aws(['eks', 'get-token'])), /no --cluster-name/);
+  assert.match(String(authenticator(['token', '-i'])), /-i has no value/);
+  assert.match(String(authenticator(['token', '-i', 'c', '--token-only'])), /--token-only/);
+});
+
+test('eksTokenExec puts the profile in AWS_PROFILE where it stood and keeps other env entries', () => {
+  const identity = { tool: 'aws' as const, clusterId: 'c', profile: 'p', extraArgs: ['-x'] };
+  const env = [
+    { name: 'A', value: '1' },
+    { name: 'AWS_PROFILE', value: 'old' },
+    { name: 'B', value: '2' },
+  ];
+  assert.deepEqual(eksTokenExec(identity, env, ['token', '-i', 'c']), {
+    args: ['token', '-i', 'c', '-x'],
+    env: [
+      { name: 'A', value: '1' },
+      { name: 'AWS_PROFILE', value: 'p' },
+      { name: 'B', value: '2' },
+    ],
+  });
+  assert.deepEqual(eksTokenExec(identity, [], []).env, [{ name: 'AWS_PROFILE', value: 'p' }]);
+});
+
+test('parseWrapperScript reads a plain pass-through script and nothing more', () => {
+  const script = `#!/usr/bin/env bash\n# team wrapper\nset -euo pipefail\nexport AWS_PROFILE=team\nexec aws-iam-authenticator token -r 'arn:aws:iam::1:role/x' "$@"\n`;
+  assert.deepEqual(parseWrapperScript(script), {
+    command: 'aws-iam-authenticator',
+    args: ['token', '-r', 'arn:aws:iam::1:role/x'],
+    env: [{ name: 'AWS_PROFILE', value: 'team' }],
+  });
+  assert.deepEqual(
+    parseWrapperScript('#!/bin/sh\n/usr/local/bin/aws --region "eu-west-1" eks get-token "$@"\n'),
+    {
+      command: '/usr/local/bin/aws',
+      args: ['--region', 'eu-west-1', 'eks', 'get-token'],
+      env: [],
+    },
+  );
+  for (const body of [
+    'exec aws eks get-token $EXTRA "$@"',
+    'exec aws eks get-token "$@" | jq .',
+    'exec aws eks get-token',
+    'exec aws eks get-token "$@"\necho done',
+    'if true; then exec aws eks get-token "$@"; fi',
+    'export AWS_PROFILE=$(cat f)\nexec aws eks get-token "$@"',
+    'exec kubelogin get-token "$@"',
+  ])
+    assert.equal(parseWrapperScript(`#!/bin/sh\n${body}\n`), undefined, body);
+  assert.equal(parseWrapperScript('#!/usr/bin/python3\nexec aws eks get-token "$@"\n'), undefined);
+  assert.equal(parseWrapperScript('\u007fELF\u0002\u0001'), undefined);
+});
