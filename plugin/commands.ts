@@ -6,6 +6,7 @@ export type CommandHandler = (args: string[], deps: PluginDeps) => Promise<numbe
 // Each module loads only when its command runs, so kubectl's token path never pays for them.
 const COMMANDS: Record<string, () => Promise<CommandHandler>> = {
   kubeconfig: async () => (await import('./kubeconfigCommand.js')).runKubeconfigCommand,
+  'update-kubeconfig': async () => (await import('./updateKubeconfigCommand.js')).runUpdateKubeconfigCommand,
   whoami: async () => (await import('./whoamiCommand.js')).runWhoamiCommand,
   verify: async () => (await import('./verifyCommand.js')).runVerifyCommand,
   completion: async () => (await import('./completionCommand.js')).runCompletionCommand,

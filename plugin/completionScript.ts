@@ -14,7 +14,14 @@ export const COMPLETION: Record<string, { flags: string[]; words?: string[] }> =
   kubeconfig: {
     flags: words(
       '--kubeconfig --name --alias --server --certificate-authority-data --insecure-skip-tls-verify -i --cluster-id ' +
-        '--role --role-arn --region --profile --describe --daemon --dns-server --exec-api-version --dry-run -h --help',
+        '--role --role-arn --region --profile --describe --daemon --dns-server --exec-api-version --dry-run --migrate ' +
+        '-h --help',
+    ),
+  },
+  'update-kubeconfig': {
+    flags: words(
+      '--name --kubeconfig --role-arn --assume-role-arn --proxy-url --alias --user-alias --region --profile ' +
+        '--endpoint-url --dry-run --verbose --debug -h --help',
     ),
   },
   whoami: { flags: [...TOKEN_FLAGS, '--json'] },
@@ -43,7 +50,7 @@ const VALUES: Record<string, string> = {
 };
 const FREE = words(
   '-i --cluster-id --cluster-name -r --role --role-arn -e --external-id -s --session-name --dns-server --name ' +
-    '--alias --server --certificate-authority-data --describe',
+    '--alias --server --certificate-authority-data --describe --user-alias --assume-role-arn --proxy-url --endpoint-url',
 );
 
 /** A completion script for `shell`; source it, or put it where the shell loads completions. */

@@ -10,6 +10,8 @@ Usage:
   eks-token daemon run|start|stop|status|flush  the local token service
   eks-token kubeconfig -i CLUSTER --server URL --certificate-authority-data B64 --region R
   eks-token kubeconfig --describe CLUSTER --region R  add or update a kubeconfig entry
+  eks-token kubeconfig --migrate [--kubeconfig F] [--dry-run]  switch aws / aws-iam-authenticator users to eks-token
+  eks-token update-kubeconfig --name CLUSTER  "aws eks update-kubeconfig" writing an eks-token user
   eks-token whoami [-i CLUSTER] [flags]       who EKS sees: the identity behind a fresh token
   eks-token verify --token T [-i CLUSTER --sts]  run EKS's checks on a token, say which one fails
   eks-token completion bash|zsh               print a shell completion script
@@ -75,6 +77,37 @@ Flags:
       --exec-api-version v1|v1beta1  exec API of the user (default v1beta1; v1 adds
                               interactiveMode: IfAvailable so MFA can prompt)
       --dry-run               print the new kubeconfig instead of writing it
+  -h, --help                  this help
+
+Migrating: eks-token kubeconfig --migrate [--kubeconfig FILE] [--dry-run]
+      --migrate               switch every user whose exec runs "aws eks get-token", "aws-iam-authenticator
+                              token" or a plain shell wrapper around one of them to the eks-token call that
+                              signs as the same identity (cluster, role, region; the profile as AWS_PROFILE).
+                              Prints a summary of each change; other entries and comments stay byte for byte.
+                              Writes FILE.bak first (FILE.<time>.bak if that exists). With --dry-run it only
+                              prints the summary. A call with flags it cannot translate is left as it is.`,
+  'update-kubeconfig': `Usage: eks-token update-kubeconfig --name CLUSTER [flags]
+
+"aws eks update-kubeconfig" with the same flags, file choice and entry names (the cluster ARN from EKS
+DescribeCluster), writing a user that runs "eks-token token -i CLUSTER --region R [--role ARN]"
+(AWS_PROFILE in its env with --profile or AWS_PROFILE). Run over a kubeconfig aws wrote, it converts
+that entry in place. AWS_ENDPOINT_URL_EKS (or --endpoint-url) redirects the DescribeCluster call.
+
+Flags:
+      --name CLUSTER          the EKS cluster (required)
+      --kubeconfig FILE       file to edit (else the KUBECONFIG file that has the cluster, else its first
+                              file, else ~/.kube/config)
+      --role-arn ARN          the user assumes this role for tokens
+      --assume-role-arn ARN   assume this role to call DescribeCluster (cross-account)
+      --proxy-url URL         written into the cluster entry as proxy-url
+      --alias NAME            name of the context (default the user's name)
+      --user-alias NAME       name of the user (default the cluster ARN)
+      --region REGION         region of the cluster (else AWS_REGION, AWS_DEFAULT_REGION, the profile)
+      --profile PROFILE       AWS profile for DescribeCluster and, as AWS_PROFILE, for the user
+      --endpoint-url URL      EKS API endpoint for DescribeCluster
+      --dry-run               print the merged kubeconfig instead of writing it
+      --verbose               also print the written context, user and cluster entries
+      --debug                 explain failures in more detail
   -h, --help                  this help`,
   whoami: `Usage: eks-token whoami [-i CLUSTER] [flags] [--json]
 

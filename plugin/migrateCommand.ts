@@ -1,13 +1,12 @@
-import { access, readFile } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { type MigrationResult, migrateKubeconfig } from '../src/kubeconfig/migrateKubeconfig.js';
 import { readWrapperScript } from '../src/kubeconfig/readWrapperScript.js';
 import type { StoredExec } from '../src/kubeconfig/translateAwsExec.js';
-import { parseKubeconfig, stringifyKubeconfig } from '../src/kubeconfig/updateKubeconfig.js';
-import { EksTokenError, isEksTokenError } from '../src/shared/EksTokenError.js';
-import { writeFileAtomic } from '../src/shared/writeFileAtomic.js';
+import { stringifyKubeconfig } from '../src/kubeconfig/updateKubeconfig.js';
 import { parseFlags } from '../src/token/parseCommandLine.js';
 import type { PluginDeps } from './deps.js';
+import { readKubeconfigFile, writeKubeconfigFile } from './kubeconfigFile.js';
 import { kubeconfigPath } from './kubeconfigFlags.js';
 
 const OPTIONS = {
@@ -23,20 +22,7 @@ const SHOWN_ENV = new Set(['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_REGION', '
 export async function runMigrateCommand(args: string[], deps: PluginDeps): Promise<number> {
   const { values } = parseFlags(args, OPTIONS, 'kubeconfig --migrate');
   const path = kubeconfigPath(values.kubeconfig, deps.env);
-  const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw new EksTokenError(
-      'E_KUBECONFIG',
-      `cannot read kubeconfig ${path} (${error.code})`,
-      'pass the file to migrate with --kubeconfig FILE',
-    );
-  });
-  let doc: ReturnType<typeof parseKubeconfig>;
-  try {
-    doc = parseKubeconfig(text);
-  } catch (error) {
-    if (isEksTokenError(error)) throw new EksTokenError(error.code, `${path}: ${error.message}`, error.hint);
-    throw error;
-  }
+  const { text, doc } = await readKubeconfigFile(path, false);
   const result = await migrateKubeconfig(doc, (command) =>
     readWrapperScript(command, { kubeconfigDir: dirname(path), path: deps.env.PATH }),
   );
@@ -51,15 +37,9 @@ export async function runMigrateCommand(args: string[], deps: PluginDeps): Promi
     return 0;
   }
   const backup = await backupPath(path, deps.now());
-  await writeFileAtomic(backup, text)
-    .then(() => writeFileAtomic(path, stringifyKubeconfig(doc, text)))
-    .catch((error: NodeJS.ErrnoException) => {
-      throw new EksTokenError(
-        'E_KUBECONFIG',
-        `cannot write kubeconfig ${path} or its backup ${backup} (${error.code ?? error.message})`,
-        'check the directory is writable',
-      );
-    });
+  // The backup is complete on disk before the kubeconfig is replaced.
+  await writeKubeconfigFile(backup, text);
+  await writeKubeconfigFile(path, stringifyKubeconfig(doc, text));
   deps.stdout.write(`Migrated ${count} in ${path}; the previous file is ${backup}\n`);
   return 0;
 }

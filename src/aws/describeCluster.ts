@@ -12,6 +12,8 @@ export interface DescribedCluster {
   status: string;
   endpoint: string;
   certificateAuthorityData: string;
+  /** An Outposts (local) cluster's id: its tokens sign this instead of the name. */
+  localClusterId?: string;
 }
 
 /** Inputs of describeCluster; `env` may redirect the call with AWS_ENDPOINT_URL_EKS. */
@@ -87,6 +89,7 @@ export async function describeCluster(input: DescribeClusterInput): Promise<Desc
     status: String(cluster.status ?? 'UNKNOWN'),
     endpoint: typeof cluster.endpoint === 'string' ? cluster.endpoint : '',
     certificateAuthorityData: typeof ca === 'string' ? ca : '',
+    ...(cluster.outpostConfig && typeof cluster.id === 'string' ? { localClusterId: cluster.id } : {}),
   };
   if (!described.endpoint || !described.certificateAuthorityData) {
     throw new EksTokenError(
