@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { parseWrapperScript } from '../../../src/kubeconfig/readWrapperScript.js';
+import { parseWrapperScript, readWrapperScript } from '../../../src/kubeconfig/readWrapperScript.js';
 import { eksTokenExec, translateAwsExec } from '../../../src/kubeconfig/translateAwsExec.js';
 
 const aws = (args: string[], env: Array<{ name: string; value: string }> = []) =>
@@ -136,4 +139,24 @@ test('parseWrapperScript reads a plain pass-through script and nothing more', ()
     assert.equal(parseWrapperScript(`#!/bin/sh\n${body}\n`), undefined, body);
   assert.equal(parseWrapperScript('#!/usr/bin/python3\nexec aws eks get-token "$@"\n'), undefined);
   assert.equal(parseWrapperScript('\u007fELF\u0002\u0001'), undefined);
+});
+
+test('readWrapperScript finds the executable kubectl would run: on PATH, or a path from the kubeconfig directory', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'eks-token-wrapper-'));
+  try {
+    await mkdir(join(dir, 'a'));
+    await mkdir(join(dir, 'b'));
+    await writeFile(join(dir, 'a', 'login'), 'not executable\n');
+    await writeFile(join(dir, 'b', 'login'), '#!/bin/sh\nexec aws eks get-token "$@"\n', { mode: 0o755 });
+    await writeFile(join(dir, 'b', 'big'), `#!/bin/sh\n${'#'.repeat(20_000)}\n`, { mode: 0o755 });
+    const path = `${join(dir, 'a')}:${join(dir, 'b')}`;
+    const read = (command: string) => readWrapperScript(command, { kubeconfigDir: dir, path });
+    assert.equal(await read('login'), '#!/bin/sh\nexec aws eks get-token "$@"\n');
+    assert.equal(await read('./b/login'), '#!/bin/sh\nexec aws eks get-token "$@"\n');
+    assert.equal(await read(join(dir, 'a', 'login')), undefined);
+    assert.equal(await read('big'), undefined);
+    assert.equal(await read('missing'), undefined);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
