@@ -53,6 +53,14 @@ export async function runUpdateKubeconfigCommand(args: string[], deps: PluginDep
   }
   const region = await resolveRegion(values, deps.env);
   const described = await describe(name, region, values, deps);
+  if (described.status !== 'ACTIVE' && described.status !== 'UPDATING') {
+    // As aws: a cluster being created or deleted gets no entry.
+    throw new EksTokenError(
+      'E_HTTP',
+      `update-kubeconfig: cluster ${name} is ${described.status}`,
+      'wait until it is ACTIVE and run this again',
+    );
+  }
   const names = awsEntryNames(described.arn, values.alias, values['user-alias']);
   // As aws writes it: the session's profile (flag, AWS_DEFAULT_PROFILE, AWS_PROFILE) and the ARN's region.
   const profile = values.profile || deps.env.AWS_DEFAULT_PROFILE || deps.env.AWS_PROFILE;

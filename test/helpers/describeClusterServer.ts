@@ -40,14 +40,18 @@ export interface DescribeClusterServer {
   close(): Promise<void>;
 }
 
-function verify(req: IncomingMessage, keys: DescribeKeys[]): DescribeSeen | string {
+/** The keys the server accepts: a fixed list, or a lookup by access key id (e.g. keys a fake STS issued). */
+export type DescribeKeyring = DescribeKeys[] | ((accessKeyId: string) => DescribeKeys | undefined);
+
+function verify(req: IncomingMessage, keys: DescribeKeyring): DescribeSeen | string {
   const auth =
     /^AWS4-HMAC-SHA256 Credential=([^/]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request, SignedHeaders=([^,]+), Signature=[0-9a-f]{64}$/.exec(
       req.headers.authorization ?? '',
     );
   if (!auth) return 'MissingAuthenticationTokenException';
   const [, accessKeyId = '', region = '', service = '', signed = ''] = auth;
-  const creds = keys.find((k) => k.accessKeyId === accessKeyId);
+  const creds =
+    typeof keys === 'function' ? keys(accessKeyId) : keys.find((k) => k.accessKeyId === accessKeyId);
   if (!creds) return 'UnrecognizedClientException';
   const signedHeaders = signed.split(';');
   const headers: Record<string, string> = {};
@@ -61,7 +65,7 @@ function verify(req: IncomingMessage, keys: DescribeKeys[]): DescribeSeen | stri
 }
 
 /** Starts the server on 127.0.0.1 (plain HTTP; point AWS_ENDPOINT_URL_EKS at `url`). */
-export async function startDescribeClusterServer(keys: DescribeKeys[]): Promise<DescribeClusterServer> {
+export async function startDescribeClusterServer(keys: DescribeKeyring): Promise<DescribeClusterServer> {
   const seen: DescribeSeen[] = [];
   const clusters = new Map<string, DescribeClusterFixture>();
   const server = createServer((req, res) => {

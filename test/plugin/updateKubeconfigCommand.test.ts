@@ -16,6 +16,7 @@ const run = promisify(execFile);
 const PATH = `${dirname(CLI)}:${process.env.PATH}`;
 const ARN = 'arn:aws:eks:eu-west-1:123456789012:cluster/prod-blue';
 const ROLE = 'arn:aws:iam::123456789012:role/deployer';
+const DESCRIBER = 'arn:aws:iam::123456789012:role/describer';
 const skip = !hasKubectl ? 'kubectl not installed' : !hasCommand('aws') ? 'aws CLI not installed' : false;
 
 type Entry = { name: string; [key: string]: unknown };
@@ -47,9 +48,9 @@ describe('eks-token update-kubeconfig against the real aws eks update-kubeconfig
     keys.AWS_ACCESS_KEY_ID = alice.accessKeyId;
     keys.AWS_SECRET_ACCESS_KEY = alice.secretAccessKey;
     api.mapUsers.push({ userarn: alice.arn, username: 'alice', groups: ['devs'] });
-    control = await startDescribeClusterServer([
-      { accessKeyId: alice.accessKeyId, secretAccessKey: alice.secretAccessKey },
-    ]);
+    sts.addRole({ roleArn: DESCRIBER, trustedPrincipals: [alice.arn] });
+    // Keys STS issued for a role are good for DescribeCluster too.
+    control = await startDescribeClusterServer((accessKeyId) => sts.identity(accessKeyId));
     control.clusters.set('prod-blue', { endpoint: api.url, caData: api.caData });
     // A profile `dev` with alice's keys, for --profile runs of both tools.
     await writeFile(
@@ -158,6 +159,26 @@ describe('eks-token update-kubeconfig against the real aws eks update-kubeconfig
     const m = await runCli(['kubeconfig', '--migrate', '--kubeconfig', migrated], env());
     assert.equal(m.code, 0, m.stderr);
     assert.equal(await readFile(migrated, 'utf8'), text);
+  });
+
+  it('--assume-role-arn reads the cluster as that role, in the session aws names, and stays out of the user', async () => {
+    const file = join(dir, 'assumed.yaml');
+    const args = ['--name', 'prod-blue', '--region', 'eu-west-1', '--kubeconfig', file];
+    const stsEnv = { ...keys, AWS_ENDPOINT_URL_STS: sts.url };
+    const caller = () => sts.identity(control.seen.at(-1)?.accessKeyId ?? '')?.arn;
+    await aws([...args, '--assume-role-arn', DESCRIBER], stsEnv);
+    assert.equal(caller(), 'arn:aws:sts::123456789012:assumed-role/describer/EKSDescribeClusterSession');
+    const awsText = await readFile(file, 'utf8');
+    control.seen.length = 0;
+    const r = await runCli(['update-kubeconfig', ...args, '--assume-role-arn', DESCRIBER], env(stsEnv));
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(caller(), 'arn:aws:sts::123456789012:assumed-role/describer/EKSDescribeClusterSession');
+    const text = await readFile(file, 'utf8');
+    assert.equal(withoutExec(text, ARN), withoutExec(awsText, ARN));
+    assert.match(
+      text,
+      /^ {6}- token\n {6}- -i\n {6}- prod-blue\n {6}- --region\n {6}- eu-west-1\n {6}command: /m,
+    );
   });
 
   it('picks the KUBECONFIG file that holds the cluster; a second run keeps the file as it is', async () => {
