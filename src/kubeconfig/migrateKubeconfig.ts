@@ -90,7 +90,7 @@ export async function migrateKubeconfig(doc: Document, readWrapper: WrapperReade
 
 function readStoredExec(exec: YAMLMap): StoredExec | undefined {
   const command = exec.get('command');
-  const args = exec.get('args', true);
+  const args = exec.get('args');
   if (typeof command !== 'string') return undefined;
   const list = args === undefined || args === null ? [] : isSeq(args) ? args.toJSON() : undefined;
   if (!Array.isArray(list) || !list.every((a) => typeof a === 'string')) return undefined;
