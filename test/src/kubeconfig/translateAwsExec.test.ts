@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import fc from 'fast-check';
 import { parseWrapperScript, readWrapperScript } from '../../../src/kubeconfig/readWrapperScript.js';
 import { eksTokenExec, translateAwsExec } from '../../../src/kubeconfig/translateAwsExec.js';
 
@@ -159,4 +160,35 @@ test('readWrapperScript finds the executable kubectl would run: on PATH, or a pa
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+test('property: any order of flags, = or separate values, and harmless aws options give the same identity', () => {
+  const word = fc.stringMatching(/^[a-z][a-z0-9-]{0,12}$/);
+  const identity = fc.record(
+    { clusterId: word, region: word, roleArn: word.map((w) => `arn:aws:iam::1:role/${w}`), profile: word },
+    { requiredKeys: ['clusterId'] },
+  );
+  const harmless = fc.subarray([['--output', 'json'], ['--debug'], ['--no-cli-pager'], ['--color', 'off']]);
+  fc.assert(
+    fc.property(identity, harmless, fc.boolean(), fc.nat(), (id, extra, inline, seed) => {
+      const pair = (flag: string, value: string) => (inline ? [`${flag}=${value}`] : [flag, value]);
+      const flags: string[][] = [pair('--cluster-name', id.clusterId), ...extra];
+      if (id.region) flags.push(pair('--region', id.region));
+      if (id.roleArn) flags.push(pair(seed % 2 ? '--role' : '--role-arn', id.roleArn));
+      if (id.profile) flags.push(pair('--profile', id.profile));
+      // Options go before, between or after the two command words, as the aws CLI accepts them.
+      const at = (i: number) => ((seed >> i) & 3) % 3;
+      const slot = (n: number) => flags.filter((_, i) => at(i) === n).flat();
+      const args = [...slot(0), 'eks', ...slot(1), 'get-token', ...slot(2)];
+      assert.deepEqual(aws(args), { tool: 'aws', extraArgs: [], ...id });
+      const authArgs = [['token'], ['-i', id.clusterId], ...(id.region ? [['--region', id.region]] : [])];
+      if (id.roleArn) authArgs.push([seed % 2 ? '-r' : '--role', id.roleArn]);
+      const { profile: _profile, ...rest } = id;
+      assert.deepEqual(authenticator(authArgs.reverse().flat()), {
+        tool: 'aws-iam-authenticator',
+        extraArgs: [],
+        ...rest,
+      });
+    }),
+  );
 });
