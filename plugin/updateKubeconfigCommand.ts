@@ -2,7 +2,7 @@ import { delimiter } from 'node:path';
 import { type Document, isMap, isSeq, stringify, type YAMLMap } from 'yaml';
 import { resolveProfileName, resolveProfileSettings } from '../src/aws/resolveRegion.js';
 import { requirePartition } from '../src/aws/resolveStsEndpoint.js';
-import { isValidClusterName } from '../src/dns/resolveClusterName.js';
+import { isValidClusterName } from '../src/dns/clusterId.js';
 import { arnRegion, awsEntryNames } from '../src/kubeconfig/awsEntryNames.js';
 import { execUser, stringifyKubeconfig, updateKubeconfig } from '../src/kubeconfig/updateKubeconfig.js';
 import { EksTokenError } from '../src/shared/EksTokenError.js';
