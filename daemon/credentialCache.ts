@@ -2,10 +2,16 @@ import { createHash } from 'node:crypto';
 import { staticEnvCredentials } from '../src/aws/staticEnvCredentials.js';
 import type { ResolvedRequest } from '../src/token/mintToken.js';
 import type { AwsCredentials } from '../src/token/presignToken.js';
-import { CredentialFetcher } from './fetchCredentials.js';
 import { SharedCache } from './tokenCache.js';
 
 const REFRESH_BEFORE_MS = 10 * 60_000;
+
+/** Where credentials come from: a credential child per fetch in the daemon (CredentialFetcher). */
+export interface CredentialSource {
+  fetch(resolved: ResolvedRequest, env: Record<string, string>): Promise<AwsCredentials>;
+  /** Stops fetches still running. */
+  close(): void;
+}
 
 interface Fetched {
   credentials: AwsCredentials;
@@ -15,17 +21,15 @@ interface Fetched {
 /** Credentials per source (environment, profile, role, ...), fetched once and shared until near expiry. */
 export class CredentialCache {
   private readonly cache: SharedCache<Fetched>;
-  private readonly fetcher: CredentialFetcher;
 
   constructor(
     private readonly options: {
-      credentialChild: string;
+      fetcher: CredentialSource;
       now: () => number;
       maxEntries: number;
       onFetch: () => void;
     },
   ) {
-    this.fetcher = new CredentialFetcher(options.credentialChild);
     this.cache = new SharedCache<Fetched>({
       maxEntries: options.maxEntries,
       now: options.now,
@@ -69,7 +73,7 @@ export class CredentialCache {
     const key = createHash('sha256').update(JSON.stringify(source)).digest('base64');
     const produce = async (): Promise<Fetched> => {
       this.options.onFetch();
-      return { credentials: await this.fetcher.fetch(resolved, env), fetchedAt: this.options.now() };
+      return { credentials: await this.options.fetcher.fetch(resolved, env), fetchedAt: this.options.now() };
     };
     return (await this.cache.get(key, stamp, produce, stampNow)).credentials;
   }
@@ -86,6 +90,6 @@ export class CredentialCache {
 
   /** Kills credential fetches still running (the daemon is stopping). */
   close(): void {
-    this.fetcher.close();
+    this.options.fetcher.close();
   }
 }

@@ -18,7 +18,6 @@ interface Answer {
 
 const TOKEN_ANSWER: Answer = { renderKey: 'token', render: tokenAnswerLine };
 
-const MAINTAIN_EVERY_MS = 20_000;
 // Shells repeat the same request line; this many are remembered already parsed and keyed.
 const PREPARED_LINES = 256;
 // How long one look at the AWS files' version serves repeated lines. Far below the time any edit
@@ -42,7 +41,6 @@ export class TokenDaemon {
   private finish!: (reason: string) => void;
   private readonly lines = new LineServer((socket, line) => this.answer(socket, line));
   private readonly startedAt: number;
-  private readonly maintainTimer: NodeJS.Timeout;
   private idleTimer: NodeJS.Timeout | undefined;
   private lastRequestAt: number;
   private socketIno: number | undefined;
@@ -57,7 +55,6 @@ export class TokenDaemon {
       this.finish = resolve;
     });
     this.startedAt = options.now();
-    this.maintainTimer = setInterval(() => options.service.maintain(), MAINTAIN_EVERY_MS).unref();
     this.lastRequestAt = this.startedAt;
     if (options.idleTimeoutMs > 0) this.armIdleTimer(options.idleTimeoutMs);
   }
@@ -71,7 +68,6 @@ export class TokenDaemon {
   stop(reason: string): void {
     if (this.stopped) return;
     this.stopped = true;
-    clearInterval(this.maintainTimer);
     clearTimeout(this.idleTimer);
     this.lines.close();
     this.options.service.close();

@@ -3,13 +3,38 @@ import { PROTOCOL_VERSION } from '../src/protocol/requests.js';
 import { type MintDeps, mintDeps, signResolved } from '../src/token/mintToken.js';
 import type { PreparedRequest } from './cacheKey.js';
 import { awsFilePaths, refreshSharedIni } from './configFiles.js';
-import { CredentialCache } from './credentialCache.js';
+import { CredentialCache, type CredentialSource } from './credentialCache.js';
+import { CredentialFetcher } from './fetchCredentials.js';
 import { LastGoodNames } from './lastGoodNames.js';
 import { SharedCache } from './tokenCache.js';
 
 const SERVE_MIN_MS = 2 * 60_000;
 const RENEW_BEFORE_MS = 5 * 60_000;
 const RENEW_IF_USED_WITHIN_MS = 15 * 60_000;
+const MAINTAIN_EVERY_MS = 20_000;
+
+/** Timer scheduling, as setTimeout/clearTimeout; tests pass a fake clock's. */
+export interface Timers {
+  setTimeout(run: () => void, ms: number): unknown;
+  clearTimeout(timer: unknown): void;
+}
+
+/** What the service needs from the outside world. */
+export interface TokenServiceOptions {
+  /** The credential child's script (credentialChild.cjs beside the bundle). */
+  credentialChild: string;
+  now: () => number;
+  maxEntries: number;
+  /** Default: Node's timers, unref'd so they never keep the daemon alive. */
+  timers?: Timers;
+  /** Default: a CredentialFetcher running `credentialChild`. */
+  credentials?: CredentialSource;
+}
+
+const NODE_TIMERS: Timers = {
+  setTimeout: (run, ms) => setTimeout(run, ms).unref(),
+  clearTimeout: (timer) => clearTimeout(timer as NodeJS.Timeout),
+};
 
 /** The daemon's counters, as status reports them. */
 export interface Counters {
@@ -40,8 +65,12 @@ export class TokenService {
   private readonly names = new LastGoodNames();
   private readonly rechecks = new Map<string, Promise<boolean>>();
   private readonly hitLines = new WeakMap<CachedToken, Map<string, Buffer>>();
+  private readonly timers: Timers;
+  private readonly renewals = new Set<Promise<unknown>>();
+  private maintainTimer: unknown;
 
-  constructor(private readonly options: { credentialChild: string; now: () => number; maxEntries: number }) {
+  constructor(private readonly options: TokenServiceOptions) {
+    this.timers = options.timers ?? NODE_TIMERS;
     this.tokens = new SharedCache<CachedToken>({
       maxEntries: options.maxEntries,
       now: options.now,
@@ -51,13 +80,14 @@ export class TokenService {
       freshUntil: (t) => t.expiresAt - Math.min(SERVE_MIN_MS, (t.expiresAt - t.mintedAt) / 2),
     });
     this.credentials = new CredentialCache({
-      credentialChild: options.credentialChild,
+      fetcher: options.credentials ?? new CredentialFetcher(options.credentialChild),
       now: options.now,
       maxEntries: options.maxEntries,
       onFetch: () => {
         this.counters.credentialFetches += 1;
       },
     });
+    this.scheduleMaintain();
   }
 
   /** The cached answer, synchronously, or undefined on a miss. */
@@ -121,16 +151,33 @@ export class TokenService {
     }
   }
 
-  /** Renews tokens in use ahead of expiry and drops expired and idle entries; run periodically. */
+  /** Renews tokens in use ahead of expiry and drops expired and idle entries; runs every 20 s. */
   maintain(): void {
     this.tokens.renewDue(RENEW_BEFORE_MS, RENEW_IF_USED_WITHIN_MS, (renewal) => {
       this.counters.renewals += 1;
-      renewal.catch(() => {
-        this.counters.errors += 1;
-      });
+      const settled = renewal.then(
+        () => {},
+        () => {
+          this.counters.errors += 1;
+        },
+      );
+      this.renewals.add(settled);
+      void settled.finally(() => this.renewals.delete(settled));
     });
     this.tokens.sweep();
     this.credentials.sweep();
+  }
+
+  /** Resolves once the renewals under way have ended. */
+  async renewed(): Promise<void> {
+    while (this.renewals.size > 0) await Promise.all(this.renewals);
+  }
+
+  private scheduleMaintain(): void {
+    this.maintainTimer = this.timers.setTimeout(() => {
+      this.maintain();
+      this.scheduleMaintain();
+    }, MAINTAIN_EVERY_MS);
   }
 
   /** One row per cached token; never the token or a key. */
@@ -152,8 +199,9 @@ export class TokenService {
     return this.tokens.clear();
   }
 
-  /** Stops credential fetches still running. */
+  /** Stops renewing and stops credential fetches still running. */
   close(): void {
+    this.timers.clearTimeout(this.maintainTimer);
     this.credentials.close();
   }
 

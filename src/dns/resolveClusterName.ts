@@ -47,10 +47,12 @@ export async function resolveClusterName(
   if (!isDnsClusterId(id)) return { name: id, source: 'literal' };
   const debug = opts.debug ?? (() => {});
   const record = recordName(id);
+  // The answer's TTL counts from the question: the record may change right after the server reads it.
+  const askedAt = opts.now();
   const { response, server } = await askDnsServers(record, await planDnsQueries(opts), debug);
   const answer = extractTxtAnswer(response.packet, record);
   const ttlSeconds = answer.ttlSeconds;
-  const validUntil = opts.now() + Math.max(ttlSeconds, MIN_VALIDITY_SECONDS) * 1000;
+  const validUntil = askedAt + Math.max(ttlSeconds, MIN_VALIDITY_SECONDS) * 1000;
   const rcode = response.packet.rcode ?? 'NOERROR';
   debug(
     `dns: ${server} answered ${rcode} over ${response.transport}: ${answer.chain.join(' -> ')} ` +

@@ -44,6 +44,8 @@ export async function resolveRequest(request: TokenRequest, deps: MintDeps): Pro
   const resolved: ResolvedRequest = { ...request, clusterName: request.clusterId, region, endpoint };
   if (isDnsClusterId(request.clusterId)) {
     const { resolveClusterName } = await import('../dns/resolveClusterName.js');
+    // The record may change the moment after the server reads it: its TTL counts from the question.
+    const askedAt = deps.now();
     const name = await resolveClusterName(request.clusterId, {
       ...(request.dnsServers ? { dnsServers: request.dnsServers } : {}),
       ...(request.txtFallback ? { txtFallback: request.txtFallback } : {}),
@@ -52,7 +54,7 @@ export async function resolveRequest(request: TokenRequest, deps: MintDeps): Pro
     });
     resolved.clusterName = name.name;
     if (name.validUntil !== undefined) resolved.nameValidUntil = name.validUntil;
-    if (name.ttlSeconds !== undefined) resolved.nameCheckAt = deps.now() + name.ttlSeconds * 1000;
+    if (name.ttlSeconds !== undefined) resolved.nameCheckAt = askedAt + name.ttlSeconds * 1000;
   } else if (!isValidClusterName(request.clusterId)) {
     throw new EksTokenError(
       'E_BAD_CLUSTER_ID',
