@@ -18,7 +18,7 @@ import { parseAmzDate, verifyPresignedUrl } from './sigv4.js';
 export const T0 = Date.parse('2026-03-01T09:00:00Z');
 export const RECORD = 'eks.devinfra.test';
 
-/** What the loopback DNS server says about RECORD; the clock moves by `delayMs` before it answers. */
+/** What the loopback DNS server says about RECORD; the clock moves by `delayMs` while it answers. */
 export interface DnsScript {
   answer: string | 'SERVFAIL';
   ttl: number;
@@ -91,10 +91,12 @@ export async function startWorld(options: { maxEntries?: number } = {}): Promise
   const credentials = new ScriptedCredentials(clock);
   const script: DnsScript = { answer: 'eks-blue', ttl: 10, delayMs: 0 };
   const dns = await startDnsTestServer((query) => {
+    // The record is read as the query arrives; the answer takes delayMs to come back.
+    const { answer, ttl } = script;
     clock.advance(script.delayMs);
     const name = query.questions?.[0]?.name ?? '';
-    if (script.answer === 'SERVFAIL') return [{ packet: reply(query, { rcode: 'SERVFAIL' }) }];
-    return [{ packet: reply(query, { answers: [txt(name, script.answer, script.ttl)] }) }];
+    if (answer === 'SERVFAIL') return [{ packet: reply(query, { rcode: 'SERVFAIL' }) }];
+    return [{ packet: reply(query, { answers: [txt(name, answer, ttl)] }) }];
   });
   const home = mkdtempSync(join(tmpdir(), 'eks-token-service-'));
   const service = new TokenService({
@@ -121,7 +123,9 @@ export async function startWorld(options: { maxEntries?: number } = {}): Promise
       clock.advance(end - clock.now());
     },
     async answer(prepared) {
-      return service.lookup(prepared) ?? (await service.mint(prepared));
+      const reply = service.lookup(prepared) ?? (await service.mint(prepared));
+      await service.renewed();
+      return reply;
     },
     prepare(clusterId, { fetched = false, region = 'eu-west-1' } = {}) {
       const env: Record<string, string> = fetched ? { HOME: home } : { HOME: home, ...KEYS };
