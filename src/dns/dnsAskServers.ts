@@ -66,14 +66,15 @@ export async function askDnsServers(
   record: string,
   { servers, timeoutMs, attempts, budgetMs }: DnsQueryPlan,
   debug: (line: string) => void,
-): Promise<{ response: TxtQueryResponse; server: string }> {
   // Timers are real, so the budget is measured on the monotonic clock rather than the injected one.
-  const started = performance.now();
+  budgetClock: () => number = () => performance.now(),
+): Promise<{ response: TxtQueryResponse; server: string }> {
+  const started = budgetClock();
   const failures = new Map<string, string>();
   for (let attempt = 1; attempt <= attempts; attempt++) {
     for (const server of servers) {
       const label = formatDnsServer(server);
-      const remaining = Math.floor(budgetMs - (performance.now() - started));
+      const remaining = Math.floor(budgetMs - (budgetClock() - started));
       if (remaining <= 0) break;
       const timeout = Math.max(1, Math.min(timeoutMs, remaining));
       debug(`dns: asking ${label} for TXT ${record} (attempt ${attempt}/${attempts}, timeout ${timeout} ms)`);

@@ -22,6 +22,8 @@ export interface ResolveClusterNameOptions {
   attempts?: number;
   /** Wall-clock budget for all attempts; default 3 s. */
   totalBudgetMs?: number;
+  /** The budget's monotonic clock (ms); default performance.now. */
+  budgetClock?: () => number;
 }
 
 /** The cluster name to put in the token and where it came from. */
@@ -49,7 +51,12 @@ export async function resolveClusterName(
   const record = recordName(id);
   // The answer's TTL counts from the question: the record may change right after the server reads it.
   const askedAt = opts.now();
-  const { response, server } = await askDnsServers(record, await planDnsQueries(opts), debug);
+  const { response, server } = await askDnsServers(
+    record,
+    await planDnsQueries(opts),
+    debug,
+    opts.budgetClock,
+  );
   const answer = extractTxtAnswer(response.packet, record);
   const ttlSeconds = answer.ttlSeconds;
   const validUntil = askedAt + Math.max(ttlSeconds, MIN_VALIDITY_SECONDS) * 1000;

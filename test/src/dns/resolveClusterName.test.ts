@@ -348,13 +348,24 @@ describe('transport faults', () => {
 
   test('the total budget stops further attempts', async () => {
     const server = await serve(() => []);
-    const started = Date.now();
+    // The budget's clock moves by each attempt's whole timeout, whenever the real timers fire.
+    let spent = 0;
+    const timeouts: number[] = [];
+    const debug = (line: string) => {
+      const timeout = /^dns: asking .* timeout (\d+) ms\)$/.exec(line)?.[1];
+      if (timeout === undefined) return;
+      timeouts.push(Number(timeout));
+      spent += Number(timeout);
+    };
     const error = resolveClusterName(
       NAME,
-      options(server, { timeoutMs: 100, attempts: 5, totalBudgetMs: 150 }),
+      options(server, { timeoutMs: 100, attempts: 5, totalBudgetMs: 150, budgetClock: () => spent, debug }),
     );
     assert.equal(await codeOf(error), 'E_DNS_FAILED');
-    assert.ok(Date.now() - started < 400);
+    // Two attempts of the five: 100 ms, then the 50 ms left.
+    assert.deepEqual(timeouts, [100, 50]);
+    // The client is done; its last datagram may still wait in the server's queue.
+    for (let i = 0; i < 500 && server.queries.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
     assert.equal(server.queries.length, 2);
   });
 
