@@ -151,8 +151,8 @@ export class TokenService {
     }
   }
 
-  /** Renews tokens in use ahead of expiry and drops expired and idle entries; runs every 20 s. */
-  maintain(): void {
+  // Every 20 s: renews tokens in use ahead of expiry and drops expired and idle entries.
+  private maintain(): void {
     this.tokens.renewDue(RENEW_BEFORE_MS, RENEW_IF_USED_WITHIN_MS, (renewal) => {
       this.counters.renewals += 1;
       const settled = renewal.then(

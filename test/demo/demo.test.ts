@@ -104,6 +104,14 @@ describe('npm run demo', { skip, timeout: 240_000 }, () => {
     assert.equal(r.code, 0, `${r.stderr}\n${r.stdout}`);
     assertSwitch(section(r.stdout, 3));
     assertSwitch(`${section(r.stdout, 4)}${section(r.stdout, 6)}`);
+    // With the daemon, the first call once the record's TTL has passed gets the new cluster.
+    const withDaemon = section(r.stdout, 6);
+    assert.match(withDaemon, /only as long as the record's TTL \(1 s\) allows/);
+    assert.match(
+      withDaemon,
+      /after the switch, the first call\)\n\s+ATTRIBUTE\s+VALUE\n\s+Username\s+platform@eks-green/,
+    );
+    assert.doesNotMatch(withDaemon, /Unauthorized|must be logged in|error/i);
     assert.match(r.stdout, /command: eks-token/);
     assert.match(r.stdout, /- eks\.devinfra\.test/);
     assert.match(r.stdout, /kubeconfig unchanged/);
