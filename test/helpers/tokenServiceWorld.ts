@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { type PreparedRequest, prepareRequest } from '../../daemon/cacheKey.js';
 import type { CredentialSource } from '../../daemon/credentialCache.js';
 import { TokenService } from '../../daemon/tokenService.js';
-import type { TokenReply } from '../../src/protocol/protocol.js';
+import type { TokenReply } from '../../src/protocol/answers.js';
 import type { AwsCredentials } from '../../src/token/presignToken.js';
 import { KEYS } from './daemonHarness.js';
 import { type DnsTestServer, reply, startDnsTestServer, txt } from './dnsTestServer.js';
