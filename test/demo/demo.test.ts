@@ -37,7 +37,7 @@ function runDemo(
     const child = spawn(process.execPath, [DEMO], {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: 120_000,
+      timeout: 200_000,
     });
     let stdout = '';
     let stderr = '';
@@ -98,7 +98,7 @@ async function assertCleanedUp(stdout: string): Promise<void> {
   }).finally(() => socket.close());
 }
 
-describe('npm run demo', { skip, timeout: 240_000 }, () => {
+describe('npm run demo', { skip, timeout: 420_000 }, () => {
   it('walks kubectl from eks-blue to eks-green without and with the daemon, prints no secret, cleans up', async () => {
     const r = await runDemo();
     assert.equal(r.code, 0, `${r.stderr}\n${r.stdout}`);
