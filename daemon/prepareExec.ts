@@ -1,10 +1,6 @@
 import { execAnswerLine, type TokenReply } from '../src/protocol/answers.js';
 import { EksTokenError, isEksTokenError } from '../src/shared/EksTokenError.js';
-import {
-  type ExecApiVersion,
-  formatTokenOutput,
-  resolveExecInfo,
-} from '../src/token/formatExecCredential.js';
+import { type ExecInfo, formatTokenOutput, resolveExecInfo } from '../src/token/formatExecCredential.js';
 import { parseTokenCommand, type TokenCommand, type TokenRequest } from '../src/token/parseCommandLine.js';
 
 /** An `exec` request made ready: the token it asks for, and its answer line for a given token. */
@@ -25,20 +21,23 @@ export function prepareExec(argv: string[], env: Record<string, string>): Prepar
   if ((command !== 'token' && command !== 'get-token') || args.includes('--help') || args.includes('-h'))
     throw notForDaemon('not a plain token call');
   let cmd: TokenCommand;
-  let apiVersion: ExecApiVersion;
+  let execInfo: ExecInfo;
   try {
     cmd = parseTokenCommand(args, env, command);
-    apiVersion = resolveExecInfo(env.KUBERNETES_EXEC_INFO).apiVersion;
+    execInfo = resolveExecInfo(env.KUBERNETES_EXEC_INFO);
   } catch (error) {
     throw notForDaemon(`the plugin reports ${isEksTokenError(error) ? error.code : 'an error'}`);
   }
   if (cmd.daemon === 'off' || cmd.debug) throw notForDaemon('the daemon is off, or --debug');
   const { tokenOnly } = cmd;
+  const { apiVersion, blueGreen } = execInfo;
+  // The answer also depends on the entry's blue/green candidates (the line naming a cluster outside them).
+  const form = tokenOnly ? 'token-only' : apiVersion;
   return {
     request: cmd.request,
-    renderKey: tokenOnly ? 'token-only' : apiVersion,
+    renderKey: blueGreen ? `${form}\n${JSON.stringify(blueGreen)}` : form,
     render: (reply) => {
-      const { stdout, stderr } = formatTokenOutput(tokenOnly, apiVersion, reply);
+      const { stdout, stderr } = formatTokenOutput(tokenOnly, apiVersion, reply, blueGreen);
       return execAnswerLine(reply.expiresAt, stdout, stderr);
     },
   };

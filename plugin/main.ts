@@ -117,9 +117,9 @@ function writeToken(
   cmd: TokenCommand,
   execInfo: ExecInfo,
   deps: PluginDeps,
-  token: { token: string; expiresAt: number; warnings?: string[] },
+  token: { token: string; expiresAt: number; warnings?: string[]; clusterName: string },
 ): void {
-  const { stdout, stderr } = formatTokenOutput(cmd.tokenOnly, execInfo.apiVersion, token);
+  const { stdout, stderr } = formatTokenOutput(cmd.tokenOnly, execInfo.apiVersion, token, execInfo.blueGreen);
   if (stderr) deps.stderr.write(stderr);
   deps.stdout.write(stdout);
 }

@@ -114,7 +114,7 @@ function describeError(
   const what = `EKS DescribeCluster ${input.name} in ${input.region} failed: ${status} ${code}${detail ? ` (${detail})` : ''}`;
   if (status === 404 || code === 'ResourceNotFoundException') {
     return new EksTokenError(
-      'E_HTTP',
+      'E_NO_SUCH_CLUSTER',
       what,
       `check the cluster name and --region (aws eks list-clusters --region ${input.region})`,
     );

@@ -1,11 +1,16 @@
 import { type Document, isMap, isScalar, isSeq, parseDocument, type YAMLMap } from 'yaml';
 import { EksTokenError } from '../shared/EksTokenError.js';
+import { setExecExtension } from './execExtensionNode.js';
 
 /** The cluster part of an entry: where the API server is and how to trust it. */
 export interface KubeconfigCluster {
   server: string;
   certificateAuthorityData?: string;
   insecureSkipTlsVerify?: boolean;
+  /** The name to check the server certificate against (blue/green: `kubernetes`). */
+  tlsServerName?: string;
+  /** eks-token's exec extension (blue/green candidates), passed to the plugin by kubectl. */
+  execExtension?: Record<string, unknown>;
 }
 
 /** The exec section of a user entry, as kubectl reads it. */
@@ -15,6 +20,7 @@ export interface ExecUser {
   args: string[];
   env?: Array<{ name: string; value: string }>;
   interactiveMode?: string;
+  provideClusterInfo?: boolean;
 }
 
 /** What to add or update; without `cluster` an existing cluster entry is kept as it is. */
@@ -46,6 +52,8 @@ export function execUser(opts: {
   daemon?: 'on' | 'auto';
   dnsServers?: string[];
   execApiVersion?: 'v1' | 'v1beta1';
+  /** Blue/green: kubectl passes the cluster's exec extension (the candidates) to the plugin. */
+  provideClusterInfo?: boolean;
 }): ExecUser {
   const args = ['token', '-i', opts.clusterId, ...(opts.region ? ['--region', opts.region] : [])];
   if (opts.roleArn) args.push('--role', opts.roleArn);
@@ -60,6 +68,7 @@ export function execUser(opts: {
   if (opts.profile) user.env = [{ name: 'AWS_PROFILE', value: opts.profile }];
   // v1 requires interactiveMode; IfAvailable lets a profile that needs MFA prompt in a terminal.
   if (opts.execApiVersion === 'v1') user.interactiveMode = 'IfAvailable';
+  if (opts.provideClusterInfo) user.provideClusterInfo = true;
   return user;
 }
 
@@ -84,7 +93,7 @@ export function updateKubeconfig(doc: Document, entry: KubeconfigEntry): Kubecon
   const root = doc.contents as YAMLMap;
   const previous = root.get('current-context');
   const changes: KubeconfigChanges = {
-    cluster: upsert(doc, 'clusters', entry.clusterName, 'cluster', (body) => setCluster(body, entry)),
+    cluster: upsert(doc, 'clusters', entry.clusterName, 'cluster', (body) => setCluster(doc, body, entry)),
     user: upsert(doc, 'users', entry.userName, 'user', (body) => {
       // Replaced whole, as aws eks update-kubeconfig does: a leftover token or auth-provider would win over exec.
       body.items.length = 0;
@@ -154,7 +163,7 @@ function upsert(
   return JSON.stringify(item.toJSON()) === before ? 'unchanged' : 'updated';
 }
 
-function setCluster(body: YAMLMap, entry: KubeconfigEntry): void {
+function setCluster(doc: Document, body: YAMLMap, entry: KubeconfigEntry): void {
   const cluster = entry.cluster;
   if (!cluster) {
     if (body.items.length > 0) return;
@@ -174,5 +183,9 @@ function setCluster(body: YAMLMap, entry: KubeconfigEntry): void {
     body.delete('certificate-authority-data');
     body.set('insecure-skip-tls-verify', true);
   }
+  // A blue/green entry rewritten as a plain one loses what only blue/green needs.
+  const wasBlueGreen = setExecExtension(doc, body, cluster.execExtension);
   body.set('server', cluster.server);
+  if (cluster.tlsServerName) body.set('tls-server-name', cluster.tlsServerName);
+  else if (wasBlueGreen) body.delete('tls-server-name');
 }

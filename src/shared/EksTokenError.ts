@@ -24,6 +24,8 @@ export type EksTokenErrorCode =
   | 'E_UNKNOWN_OP'
   | 'E_KUBECONFIG'
   | 'E_HTTP'
+  | 'E_NO_SUCH_CLUSTER'
+  | 'E_BAD_CERTIFICATE'
   | 'E_VERIFY';
 
 /** An expected failure: `message` says what failed, `hint` what the user can do about it. */

@@ -1,3 +1,8 @@
+import {
+  type BlueGreenExtension,
+  candidateGapLine,
+  fromExecConfig,
+} from '../kubeconfig/blueGreenExtension.js';
 import { EksTokenError } from '../shared/EksTokenError.js';
 
 /** The ExecCredential API versions kubectl may ask for. */
@@ -7,6 +12,8 @@ export type ExecApiVersion = 'client.authentication.k8s.io/v1' | 'client.authent
 export interface ExecInfo {
   apiVersion: ExecApiVersion;
   interactive: boolean;
+  /** A blue/green entry's candidates (the cluster's exec extension, with provideClusterInfo). */
+  blueGreen?: BlueGreenExtension;
 }
 
 const SUPPORTED = new Set<string>([
@@ -19,7 +26,7 @@ export function resolveExecInfo(raw: string | undefined): ExecInfo {
   if (raw === undefined || raw.trim() === '') {
     return { apiVersion: 'client.authentication.k8s.io/v1beta1', interactive: false };
   }
-  let parsed: { apiVersion?: unknown; spec?: { interactive?: unknown } };
+  let parsed: { apiVersion?: unknown; spec?: { interactive?: unknown; cluster?: { config?: unknown } } };
   try {
     parsed = JSON.parse(raw);
   } catch {
@@ -30,20 +37,24 @@ export function resolveExecInfo(raw: string | undefined): ExecInfo {
     );
   }
   const apiVersion = parsed?.apiVersion;
-  if (apiVersion === undefined || apiVersion === '') {
-    return {
-      apiVersion: 'client.authentication.k8s.io/v1beta1',
-      interactive: parsed?.spec?.interactive === true,
-    };
-  }
-  if (typeof apiVersion !== 'string' || !SUPPORTED.has(apiVersion)) {
+  if (
+    apiVersion !== undefined &&
+    apiVersion !== '' &&
+    (typeof apiVersion !== 'string' || !SUPPORTED.has(apiVersion))
+  ) {
     throw new EksTokenError(
       'E_BAD_API_VERSION',
       `KUBERNETES_EXEC_INFO asks for apiVersion ${JSON.stringify(apiVersion)}, which eks-token does not speak`,
       'use client.authentication.k8s.io/v1 or client.authentication.k8s.io/v1beta1 in the kubeconfig user exec section',
     );
   }
-  return { apiVersion: apiVersion as ExecApiVersion, interactive: parsed?.spec?.interactive === true };
+  const info: ExecInfo = {
+    apiVersion: (apiVersion || 'client.authentication.k8s.io/v1beta1') as ExecApiVersion,
+    interactive: parsed?.spec?.interactive === true,
+  };
+  const blueGreen = fromExecConfig(parsed?.spec?.cluster?.config);
+  if (blueGreen) info.blueGreen = blueGreen;
+  return info;
 }
 
 /** Formats an RFC 3339 UTC timestamp with whole seconds, as client-go parses it. */
@@ -68,14 +79,22 @@ export function formatExecCredential(apiVersion: ExecApiVersion, token: string, 
   })}\n`;
 }
 
-/** What the plugin prints for a token: its notes for stderr, then the credential (or bare token) for stdout. */
+/**
+ * What the plugin prints for a token: its notes for stderr, then the credential (or bare token) for
+ * stdout. With a blue/green entry's candidates, a token for a cluster outside them adds the line that
+ * names it and the refresh command (kubectl is about to refuse that cluster's certificate).
+ */
 export function formatTokenOutput(
   tokenOnly: boolean,
   apiVersion: ExecApiVersion,
-  token: { token: string; expiresAt: number; warnings?: string[] },
+  token: { token: string; expiresAt: number; warnings?: string[]; clusterName?: string },
+  blueGreen?: BlueGreenExtension,
 ): { stdout: string; stderr: string } {
+  const notes = [...(token.warnings ?? [])];
+  const gap = blueGreen && token.clusterName !== undefined && candidateGapLine(blueGreen, token.clusterName);
+  if (gap) notes.push(gap);
   return {
     stdout: tokenOnly ? `${token.token}\n` : formatExecCredential(apiVersion, token.token, token.expiresAt),
-    stderr: (token.warnings ?? []).map((warning) => `${warning}\n`).join(''),
+    stderr: notes.map((note) => `${note}\n`).join(''),
   };
 }

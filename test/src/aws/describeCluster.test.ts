@@ -75,7 +75,7 @@ test('the test server really checks signatures: a wrong secret is refused', asyn
 
 test('EKS errors become one actionable line', async () => {
   await assert.rejects(describeCluster(input('missing')), (e: Error & { code: string; hint: string }) => {
-    assert.equal(e.code, 'E_HTTP');
+    assert.equal(e.code, 'E_NO_SUCH_CLUSTER');
     assert.match(
       e.message,
       /DescribeCluster missing in eu-west-1 failed: 404 ResourceNotFoundException \(No cluster/,
