@@ -1,3 +1,4 @@
+import { candidateGapNotes } from '../src/kubeconfig/blueGreenExtension.js';
 import { execAnswerLine, type TokenReply } from '../src/protocol/answers.js';
 import { EksTokenError, isEksTokenError } from '../src/shared/EksTokenError.js';
 import { type ExecInfo, formatTokenOutput, resolveExecInfo } from '../src/token/formatExecCredential.js';
@@ -30,14 +31,15 @@ export function prepareExec(argv: string[], env: Record<string, string>): Prepar
   }
   if (cmd.daemon === 'off' || cmd.debug) throw notForDaemon('the daemon is off, or --debug');
   const { tokenOnly } = cmd;
-  const { apiVersion, blueGreen } = execInfo;
-  // The answer also depends on the entry's blue/green candidates (the line naming a cluster outside them).
+  const { apiVersion, clusterConfig } = execInfo;
+  // The answer also depends on a blue/green entry's candidates: the line naming a cluster outside them.
   const form = tokenOnly ? 'token-only' : apiVersion;
   return {
     request: cmd.request,
-    renderKey: blueGreen ? `${form}\n${JSON.stringify(blueGreen)}` : form,
+    renderKey: clusterConfig === undefined ? form : `${form}\n${JSON.stringify(clusterConfig)}`,
     render: (reply) => {
-      const { stdout, stderr } = formatTokenOutput(tokenOnly, apiVersion, reply, blueGreen);
+      const notes = clusterConfig === undefined ? [] : candidateGapNotes(clusterConfig, reply.clusterName);
+      const { stdout, stderr } = formatTokenOutput(tokenOnly, apiVersion, reply, notes);
       return execAnswerLine(reply.expiresAt, stdout, stderr);
     },
   };

@@ -10,16 +10,16 @@ import {
 import { EksTokenError, isEksTokenError } from '../src/shared/EksTokenError.js';
 import { writeFileAtomic } from '../src/shared/writeFileAtomic.js';
 import { type PluginDeps, readLine } from './deps.js';
-import { parseKubeconfigFlags } from './kubeconfigFlags.js';
+import { type KubeconfigPlan, parseKubeconfigFlags } from './kubeconfigFlags.js';
 
 /** `eks-token kubeconfig`: adds or updates a cluster, an eks-token user and a context, then selects the context. */
 export async function runKubeconfigCommand(args: string[], deps: PluginDeps): Promise<number> {
   if (args.includes('--migrate')) return (await import('./migrateCommand.js')).runMigrateCommand(args, deps);
+  if (args.includes('--refresh'))
+    return (await import('./refreshKubeconfig.js')).refreshKubeconfig(args, deps);
   const plan = await parseKubeconfigFlags(args, deps.env);
   const { path, name } = plan;
-  const cluster = plan.describe
-    ? await describe(plan.describe, plan.region, plan.profile, deps)
-    : plan.cluster;
+  const cluster = await clusterFor(plan, deps);
   const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return '';
     throw new EksTokenError(
@@ -34,7 +34,7 @@ export async function runKubeconfigCommand(args: string[], deps: PluginDeps): Pr
     userName: name,
     contextName: plan.contextName,
     ...(cluster ? { cluster } : {}),
-    exec: execUser(plan),
+    exec: execUser({ ...plan, provideClusterInfo: plan.blueGreen !== undefined }),
   };
   const changes = withPath(path, () => updateKubeconfig(doc, entry));
   const output = stringifyKubeconfig(doc, text);
@@ -63,6 +63,26 @@ export async function runKubeconfigCommand(args: string[], deps: PluginDeps): Pr
       `context ${changes.context}); current-context is ${entry.contextName}${was}\n`,
   );
   return 0;
+}
+
+async function clusterFor(plan: KubeconfigPlan, deps: PluginDeps): Promise<KubeconfigCluster | undefined> {
+  if (plan.describe) return describe(plan.describe, plan.region, plan.profile, deps);
+  if (plan.blueGreen && plan.cluster)
+    return (await import('./blueGreenKubeconfig.js')).blueGreenClusterFor(
+      { ...plan, cluster: plan.cluster },
+      deps,
+    );
+  if (plan.caFile && plan.cluster) {
+    const { readCaFile, toCaData } = await import('../src/kubeconfig/caBundle.js');
+    return { ...plan.cluster, certificateAuthorityData: toCaData(await readCaFile(plan.caFile)) };
+  }
+  if (plan.cluster?.insecureSkipTlsVerify)
+    deps.stderr.write(
+      `eks-token: warning: --insecure-skip-tls-verify: kubectl will send a bearer token (valid on the cluster for up to 15 minutes) ` +
+        `to whatever answers at ${plan.cluster.server}, a spoofed DNS answer or a hostile network included; ` +
+        `for blue/green, write a verified entry with --clusters instead\n`,
+    );
+  return plan.cluster;
 }
 
 async function describe(

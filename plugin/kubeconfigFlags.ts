@@ -6,6 +6,7 @@ import { isDnsClusterId, isValidClusterName } from '../src/dns/clusterId.js';
 import type { KubeconfigCluster } from '../src/kubeconfig/updateKubeconfig.js';
 import { EksTokenError } from '../src/shared/EksTokenError.js';
 import { parseFlags } from '../src/token/parseCommandLine.js';
+import { type BlueGreenPlan, blueGreenFromFlags } from './blueGreenFlags.js';
 
 const OPTIONS = {
   kubeconfig: { type: 'string' },
@@ -14,6 +15,8 @@ const OPTIONS = {
   server: { type: 'string' },
   'certificate-authority-data': { type: 'string' },
   'insecure-skip-tls-verify': { type: 'boolean' },
+  'certificate-authority': { type: 'string' },
+  clusters: { type: 'string' },
   'cluster-id': { type: 'string', short: 'i' },
   role: { type: 'string' },
   'role-arn': { type: 'string' },
@@ -39,6 +42,10 @@ export interface KubeconfigPlan {
   /** From --server and the certificate flags; absent with --describe or to keep an existing cluster entry. */
   cluster?: KubeconfigCluster;
   describe?: string;
+  /** A verified blue/green entry: the CAs of every candidate cluster behind the shared --server. */
+  blueGreen?: BlueGreenPlan;
+  /** --certificate-authority: a PEM bundle file (for blue/green, clusters DescribeCluster cannot reach). */
+  caFile?: string;
   roleArn?: string;
   profile?: string;
   daemon?: 'on' | 'auto';
@@ -81,6 +88,8 @@ export async function parseKubeconfigFlags(
     );
   }
   const cluster = clusterFromFlags(values);
+  const blueGreen = blueGreenFromFlags(values, clusterId);
+  const caFile = values['certificate-authority'];
   const name = values.name ?? values.alias ?? clusterId;
   const roleArn = values.role ?? values['role-arn'];
   return {
@@ -91,6 +100,8 @@ export async function parseKubeconfigFlags(
     contextName: values.alias ?? name,
     ...(cluster ? { cluster } : {}),
     ...(values.describe ? { describe: values.describe } : {}),
+    ...(blueGreen ? { blueGreen } : {}),
+    ...(caFile ? { caFile } : {}),
     ...(roleArn ? { roleArn } : {}),
     ...(values.profile ? { profile: values.profile } : {}),
     ...execOptions(values),

@@ -79,7 +79,7 @@ async function runToken(cmd: TokenCommand, deps: PluginDeps, daemonMiss?: Daemon
         log(
           `eks-token: debug: token from the daemon (${outcome.reply.cached ? 'cached' : 'minted'}) for cluster ${outcome.reply.clusterName} expires ${new Date(outcome.reply.expiresAt).toISOString()}`,
         );
-      writeToken(cmd, execInfo, deps, outcome.reply);
+      await writeToken(cmd, execInfo, deps, outcome.reply);
       return 0;
     }
     // Any daemon trouble only costs time: kubectl never fails because of the daemon.
@@ -102,7 +102,7 @@ async function runToken(cmd: TokenCommand, deps: PluginDeps, daemonMiss?: Daemon
     log(
       `eks-token: debug: token for cluster ${minted.clusterName} expires ${new Date(minted.expiresAt).toISOString()}`,
     );
-  writeToken(cmd, execInfo, deps, minted);
+  await writeToken(cmd, execInfo, deps, minted);
   if (cmd.daemon === 'auto' && noDaemon && deps.selfPath) {
     // After the answer is out: the daemon starts detached while kubectl carries on.
     const { spawnDaemon } = await import('./spawnDaemon.js');
@@ -113,13 +113,21 @@ async function runToken(cmd: TokenCommand, deps: PluginDeps, daemonMiss?: Daemon
 }
 
 // Notes first, then the credential: as the daemon's `exec` answer prints them (formatTokenOutput).
-function writeToken(
+async function writeToken(
   cmd: TokenCommand,
   execInfo: ExecInfo,
   deps: PluginDeps,
   token: { token: string; expiresAt: number; warnings?: string[]; clusterName: string },
-): void {
-  const { stdout, stderr } = formatTokenOutput(cmd.tokenOnly, execInfo.apiVersion, token, execInfo.blueGreen);
+): Promise<void> {
+  // Only a blue/green entry's exec extension loads the module that reads it.
+  const notes =
+    execInfo.clusterConfig === undefined
+      ? []
+      : (await import('../src/kubeconfig/blueGreenExtension.js')).candidateGapNotes(
+          execInfo.clusterConfig,
+          token.clusterName,
+        );
+  const { stdout, stderr } = formatTokenOutput(cmd.tokenOnly, execInfo.apiVersion, token, notes);
   if (stderr) deps.stderr.write(stderr);
   deps.stdout.write(stdout);
 }

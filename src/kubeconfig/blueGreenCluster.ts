@@ -32,12 +32,12 @@ export function blueGreenCluster(
     server,
     certificateAuthorityData: toCaData(uniqueCerts([...described, ...extraCerts])),
     tlsServerName: TLS_SERVER_NAME,
-    execExtension: extensionNode(full),
+    execExtension: blueGreenExtensionNode(full),
   };
 }
 
-// Keys in alphabetical order, as kubectl would write them back; optional ones only when set.
-function extensionNode(ext: BlueGreenExtension): Record<string, unknown> {
+/** The extension as written: keys in alphabetical order, as kubectl writes them back; optional ones only when set. */
+export function blueGreenExtensionNode(ext: BlueGreenExtension): Record<string, unknown> {
   const sorted = Object.fromEntries(
     Object.keys(ext.caFingerprints)
       .sort()

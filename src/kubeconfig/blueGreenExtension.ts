@@ -59,9 +59,16 @@ export function refreshCommand(ext: Pick<BlueGreenExtension, 'kubeconfig' | 'nam
 }
 
 /**
- * The stderr line for a token whose cluster the entry does not trust yet (kubectl will refuse its
- * certificate), or undefined when the cluster is a candidate.
+ * The stderr lines for a token whose cluster a blue/green entry does not trust yet (kubectl will
+ * refuse its certificate): none when `config` is not eks-token's extension or lists the cluster.
  */
+export function candidateGapNotes(config: unknown, clusterName: string): string[] {
+  const ext = fromExecConfig(config);
+  const line = ext && candidateGapLine(ext, clusterName);
+  return line ? [line] : [];
+}
+
+/** The line naming a cluster outside the entry's candidates and the refresh command; undefined for a candidate. */
 export function candidateGapLine(ext: BlueGreenExtension, clusterName: string): string | undefined {
   if (ext.clusters.includes(clusterName)) return undefined;
   return (

@@ -109,6 +109,13 @@ export function updateKubeconfig(doc: Document, entry: KubeconfigEntry): Kubecon
   return changes;
 }
 
+/** Replaces the cluster part of one cluster entry (adding the entry if needed), leaving users and contexts alone. */
+export function updateCluster(doc: Document, clusterName: string, cluster: KubeconfigCluster): EntryChange {
+  return upsert(doc, 'clusters', clusterName, 'cluster', (body) =>
+    setCluster(doc, body, { clusterName, cluster }),
+  );
+}
+
 /** Renders the document in the file's own sequence style (kubectl's unindented one for new files), never folding lines. */
 export function stringifyKubeconfig(doc: Document, originalText = ''): string {
   const indentSeq = /^[\w-]+:[ \t]*(#.*)?\r?\n[ \t]+- /m.test(originalText);
@@ -163,7 +170,11 @@ function upsert(
   return JSON.stringify(item.toJSON()) === before ? 'unchanged' : 'updated';
 }
 
-function setCluster(doc: Document, body: YAMLMap, entry: KubeconfigEntry): void {
+function setCluster(
+  doc: Document,
+  body: YAMLMap,
+  entry: Pick<KubeconfigEntry, 'clusterName' | 'cluster'>,
+): void {
   const cluster = entry.cluster;
   if (!cluster) {
     if (body.items.length > 0) return;

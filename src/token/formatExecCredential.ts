@@ -1,8 +1,3 @@
-import {
-  type BlueGreenExtension,
-  candidateGapLine,
-  fromExecConfig,
-} from '../kubeconfig/blueGreenExtension.js';
 import { EksTokenError } from '../shared/EksTokenError.js';
 
 /** The ExecCredential API versions kubectl may ask for. */
@@ -12,8 +7,11 @@ export type ExecApiVersion = 'client.authentication.k8s.io/v1' | 'client.authent
 export interface ExecInfo {
   apiVersion: ExecApiVersion;
   interactive: boolean;
-  /** A blue/green entry's candidates (the cluster's exec extension, with provideClusterInfo). */
-  blueGreen?: BlueGreenExtension;
+  /**
+   * The cluster's exec extension (spec.cluster.config, with provideClusterInfo): a blue/green entry's
+   * candidates, read by src/kubeconfig/blueGreenExtension.ts (loaded only when there is one).
+   */
+  clusterConfig?: unknown;
 }
 
 const SUPPORTED = new Set<string>([
@@ -52,8 +50,8 @@ export function resolveExecInfo(raw: string | undefined): ExecInfo {
     apiVersion: (apiVersion || 'client.authentication.k8s.io/v1beta1') as ExecApiVersion,
     interactive: parsed?.spec?.interactive === true,
   };
-  const blueGreen = fromExecConfig(parsed?.spec?.cluster?.config);
-  if (blueGreen) info.blueGreen = blueGreen;
+  const clusterConfig = parsed?.spec?.cluster?.config;
+  if (clusterConfig !== undefined && clusterConfig !== null) info.clusterConfig = clusterConfig;
   return info;
 }
 
@@ -79,22 +77,15 @@ export function formatExecCredential(apiVersion: ExecApiVersion, token: string, 
   })}\n`;
 }
 
-/**
- * What the plugin prints for a token: its notes for stderr, then the credential (or bare token) for
- * stdout. With a blue/green entry's candidates, a token for a cluster outside them adds the line that
- * names it and the refresh command (kubectl is about to refuse that cluster's certificate).
- */
+/** What the plugin prints for a token: its notes (and `extraNotes`) for stderr, then the credential (or bare token) for stdout. */
 export function formatTokenOutput(
   tokenOnly: boolean,
   apiVersion: ExecApiVersion,
-  token: { token: string; expiresAt: number; warnings?: string[]; clusterName?: string },
-  blueGreen?: BlueGreenExtension,
+  token: { token: string; expiresAt: number; warnings?: string[] },
+  extraNotes: string[] = [],
 ): { stdout: string; stderr: string } {
-  const notes = [...(token.warnings ?? [])];
-  const gap = blueGreen && token.clusterName !== undefined && candidateGapLine(blueGreen, token.clusterName);
-  if (gap) notes.push(gap);
   return {
     stdout: tokenOnly ? `${token.token}\n` : formatExecCredential(apiVersion, token.token, token.expiresAt),
-    stderr: notes.map((note) => `${note}\n`).join(''),
+    stderr: [...(token.warnings ?? []), ...extraNotes].map((note) => `${note}\n`).join(''),
   };
 }

@@ -20,8 +20,11 @@ export interface TestTls {
   cleanup(): Promise<void>;
 }
 
-/** Creates a CA (CA:TRUE) and a leaf certificate with SAN IP:127.0.0.1, DNS:localhost, valid for 2 days. */
-export async function generateTestTls(): Promise<TestTls> {
+/**
+ * Creates a CA (CA:TRUE) and a leaf certificate valid for 2 days, with SAN IP:127.0.0.1, DNS:localhost
+ * unless `sans` (openssl subjectAltName entries, e.g. ['DNS:kubernetes']) says otherwise.
+ */
+export async function generateTestTls(sans = ['IP:127.0.0.1', 'DNS:localhost']): Promise<TestTls> {
   const dir = await mkdtemp(join(tmpdir(), 'eks-token-tls-'));
   const p = (name: string) => join(dir, name);
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
@@ -58,7 +61,7 @@ export async function generateTestTls(): Promise<TestTls> {
     await writeFile(
       p('server.ext'),
       [
-        'subjectAltName=IP:127.0.0.1,DNS:localhost',
+        `subjectAltName=${sans.join(',')}`,
         'basicConstraints=critical,CA:FALSE',
         'keyUsage=critical,digitalSignature,keyEncipherment',
         'extendedKeyUsage=serverAuth',
