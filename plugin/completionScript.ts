@@ -13,7 +13,8 @@ export const COMPLETION: Record<string, { flags: string[]; words?: string[] }> =
   daemon: { flags: [], words: words('run start stop status flush') },
   kubeconfig: {
     flags: words(
-      '--kubeconfig --name --alias --server --certificate-authority-data --insecure-skip-tls-verify -i --cluster-id ' +
+      '--kubeconfig --name --alias --server --certificate-authority-data --certificate-authority --clusters ' +
+        '--refresh --insecure-skip-tls-verify -i --cluster-id ' +
         '--role --role-arn --region --profile --describe --daemon --dns-server --exec-api-version --dry-run --migrate ' +
         '-h --help',
     ),
@@ -44,13 +45,14 @@ const VALUES: Record<string, string> = {
   '--txt-fallback': 'literal',
   '--output': 'json',
   '--kubeconfig': FILES,
+  '--certificate-authority': FILES,
   '--token': '- @files',
   '-t': '- @files',
   '--profile': '@profiles',
 };
 const FREE = words(
   '-i --cluster-id --cluster-name -r --role --role-arn -e --external-id -s --session-name --dns-server --name ' +
-    '--alias --server --certificate-authority-data --describe --user-alias --assume-role-arn --proxy-url --endpoint-url',
+    '--alias --server --certificate-authority-data --describe --user-alias --assume-role-arn --proxy-url --endpoint-url --clusters',
 );
 
 /** A completion script for `shell`; source it, or put it where the shell loads completions. */

@@ -12,6 +12,8 @@ Usage:
   eks-token kubeconfig --describe CLUSTER --region R  add or update a kubeconfig entry
   eks-token kubeconfig --migrate [--kubeconfig F] [--dry-run]  switch aws / aws-iam-authenticator users to eks-token
   eks-token update-kubeconfig --name CLUSTER  "aws eks update-kubeconfig" writing an eks-token user
+  eks-token kubeconfig -i DNS-NAME --server URL --clusters A,B --region R  a verified blue/green entry
+  eks-token kubeconfig --refresh               trust the cluster a blue/green TXT record names now
   eks-token whoami [-i CLUSTER] [flags]       who EKS sees: the identity behind a fresh token
   eks-token verify --token T [-i CLUSTER --sts]  run EKS's checks on a token, say which one fails
   eks-token completion bash|zsh               print a shell completion script
@@ -51,6 +53,8 @@ Flags:
   All flags of "eks-token token" are accepted too.`,
   kubeconfig: `Usage: eks-token kubeconfig (-i CLUSTER --server URL (--certificate-authority-data B64 |
                                 --insecure-skip-tls-verify) | --describe CLUSTER) [flags]
+       eks-token kubeconfig -i DNS-NAME --server URL [--clusters A,B] [--certificate-authority FILE] [flags]
+       eks-token kubeconfig --refresh [--kubeconfig FILE] [--name NAME] [--profile P] [--dry-run]
 
 Adds or updates a cluster, a user and a context in the kubeconfig, like "aws eks update-kubeconfig",
 with a user that runs "eks-token token -i CLUSTER --region R [--role ARN]" (exec apiVersion
@@ -59,6 +63,14 @@ the current one. Every other entry, its order and its comments stay; the file is
 with mode 0600. Without --server or --describe, an existing cluster entry of that name is kept as it
 is (to switch an existing context to eks-token).
 
+Blue/green (a DNS cluster id with a shared --server, e.g. -i eks.devinfra.info --server
+https://api.devinfra.info): the entry trusts the CA of every candidate cluster (--clusters, else the
+one the TXT record names now; from DescribeCluster) and checks the server certificate against the
+name "kubernetes", which every EKS API certificate carries: kubectl verifies whichever candidate
+answers, and refuses anything else before a token is sent. When the record names a cluster outside
+the candidates, the plugin still prints its token and says to run --refresh, which adds that
+cluster's CA and drops candidates EKS no longer knows.
+
 Flags:
       --kubeconfig FILE       file to edit (else the first file in KUBECONFIG, else ~/.kube/config)
       --name NAME             name of the cluster, user and context (default --alias, else CLUSTER)
@@ -66,7 +78,10 @@ Flags:
   -i, --cluster-id CLUSTER    cluster name, or a DNS name whose TXT record holds it (default --describe)
       --server URL            API server endpoint (https)
       --certificate-authority-data B64  base64 PEM of the cluster CA
-      --insecure-skip-tls-verify  do not check the server certificate (tests only)
+      --insecure-skip-tls-verify  do not check the server certificate (tests only; prints a warning)
+      --clusters A,B          blue/green candidates: their CAs from DescribeCluster, in one bundle
+      --certificate-authority FILE  PEM bundle for clusters DescribeCluster cannot reach
+      --refresh               update every blue/green entry (or --name) to the TXT record's cluster
       --describe CLUSTER      read endpoint and CA with EKS DescribeCluster (needs eks:DescribeCluster;
                               AWS_ENDPOINT_URL_EKS redirects the call)
       --role ARN              the user assumes this role for tokens (also --role-arn)

@@ -60,7 +60,10 @@ describe('eks-token completion', () => {
   it('bash: commands, flags and flag values', async () => {
     assert.deepEqual(await complete('eks-token ku'), ['kubeconfig']);
     assert.deepEqual(await complete('eks-token w'), ['whoami']);
-    assert.deepEqual(await complete('eks-token kubeconfig --ce'), ['--certificate-authority-data']);
+    assert.deepEqual(await complete('eks-token kubeconfig --ce'), [
+      '--certificate-authority-data',
+      '--certificate-authority',
+    ]);
     assert.deepEqual(await complete('eks-token verify --s'), ['--sts']);
     assert.deepEqual(await complete('eks-token whoami --j'), ['--json']);
     assert.deepEqual(await complete('eks-token completion '), ['bash', 'zsh']);
