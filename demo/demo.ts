@@ -61,6 +61,7 @@ async function demo(cleanup: Cleanup): Promise<void> {
     AWS_ACCESS_KEY_ID: lab.user.accessKeyId,
     AWS_SECRET_ACCESS_KEY: lab.user.secretAccessKey,
     AWS_ENDPOINT_URL_STS: lab.sts.url,
+    AWS_ENDPOINT_URL_EKS: lab.control.url,
     EKS_TOKEN_DNS_SERVER: lab.dns.address,
     EKS_TOKEN_SOCKET: socket,
     EKS_TOKEN_DAEMON: daemon,
@@ -91,20 +92,31 @@ async function demo(cleanup: Cleanup): Promise<void> {
     `  eks-blue     ${blue.url}  test EKS API: checks tokens at that STS, maps the user to platform@eks-blue`,
     `  eks-green    ${green.url}  the same as platform@eks-green; each accepts only tokens for its own name`,
     `  API address  ${lab.api.url}  stands for api.devinfra.info; forwards to eks-blue`,
+    '               each API server has its own CA; its certificate names kubernetes and its own endpoint, not this address',
+    `  EKS          ${lab.control.url}  test DescribeCluster: endpoint and CA of eks-blue and eks-green`,
     `  dnsmasq      ${lab.dns.address}  ${RECORD} TXT "eks-blue" (TTL ${TTL_SECONDS} s)`,
   );
   say(`  $ eks-token whoami -i ${RECORD} --region ${REGION}`);
   show(ok(await cli(['whoami', '-i', RECORD, '--region', REGION]), 'eks-token whoami').stdout);
 
-  heading('2. A kubeconfig that names the TXT record, not a cluster');
-  const caData = Buffer.from(lab.tls.caPem).toString('base64');
+  heading('2. A kubeconfig that names the TXT record, not a cluster, with TLS verified');
   const args = ['kubeconfig', '--kubeconfig', kubeconfig, '--name', 'devinfra', '-i', RECORD];
-  const more = ['--server', lab.api.url, '--certificate-authority-data'];
-  say(`  $ eks-token ${[...args, ...more].join(' ')} <test CA> --region ${REGION}`);
-  show(ok(await cli([...args, ...more, caData, '--region', REGION]), 'eks-token kubeconfig').stdout);
-  const doc = parse(await readFile(kubeconfig, 'utf8')) as { users: unknown[] };
-  say('  the user entry it wrote:');
-  show(stringify({ users: doc.users }));
+  const more = ['--server', lab.api.url, '--clusters', 'eks-blue,eks-green', '--region', REGION];
+  say(`  $ eks-token ${[...args, ...more].join(' ')}`);
+  show(ok(await cli([...args, ...more]), 'eks-token kubeconfig').stdout);
+  const doc = parse(await readFile(kubeconfig, 'utf8')) as {
+    clusters: Array<{ cluster: Record<string, unknown> }>;
+    users: unknown[];
+  };
+  for (const { cluster } of doc.clusters) {
+    const pem = Buffer.from(String(cluster['certificate-authority-data']), 'base64').toString();
+    cluster['certificate-authority-data'] = `<${pem.split('BEGIN CERTIFICATE').length - 1} CA certificates>`;
+  }
+  say(
+    '  what it wrote: the CAs of both candidates (from DescribeCluster), the name every EKS API certificate',
+    '  carries (kubernetes) to check against, the candidates for the plugin; verification stays on:',
+  );
+  show(stringify({ clusters: doc.clusters, users: doc.users }));
   const written = await kubeconfigHash();
 
   heading('3. Blue/green without the daemon (EKS_TOKEN_DAEMON=off)');

@@ -1,16 +1,21 @@
 /**
  * The demo's loopback world, made of the test peers: a fake STS, two fake EKS API servers (eks-blue and
- * eks-green) sharing one certificate behind one switchable address, and dnsmasq serving the TXT record.
+ * eks-green, each with its own CA, as EKS clusters have) behind one switchable address, a loopback EKS
+ * DescribeCluster endpoint, and dnsmasq serving the TXT record.
  * Everything binds to 127.0.0.1, lives in one temp dir, and is undone by cleanup().
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  type DescribeClusterServer,
+  startDescribeClusterServer,
+} from '../test/helpers/describeClusterServer.js';
 import { type Dnsmasq, startDnsmasq } from '../test/helpers/dnsmasq.js';
 import { type EksApiTestServer, startEksApiTestServer } from '../test/helpers/eksApiTestServer.js';
 import { type StsIdentity, type StsTestServer, startStsTestServer } from '../test/helpers/stsTestServer.js';
 import { type SwitchProxy, startSwitchProxy } from '../test/helpers/switchProxy.js';
-import { generateTestTls, type TestTls } from '../test/helpers/testTls.js';
+import { generateTestTls } from '../test/helpers/testTls.js';
 import { keepSecret, redact, refuseToRun, say, sleep } from './demoRun.js';
 
 /** The TXT record kubectl's kubeconfig names instead of a cluster. */
@@ -56,7 +61,8 @@ export interface Lab {
   /** The one address kubectl talks to, standing for api.devinfra.info. */
   api: SwitchProxy;
   dns: Dnsmasq;
-  tls: TestTls;
+  /** EKS DescribeCluster for both clusters (AWS_ENDPOINT_URL_EKS). */
+  control: DescribeClusterServer;
   live: Color;
   /** Points the TXT record (dnsmasq restart) and the API address at `color`. */
   switchTo(color: Color): Promise<void>;
@@ -72,12 +78,17 @@ export async function startLab(cleanup: Cleanup): Promise<Lab> {
   cleanup.add('STS test server', () => sts.close());
   const user = sts.addUser('111122223333', 'platform');
   keepSecret(user.secretAccessKey);
-  const tls = await generateTestTls();
-  cleanup.add('certificates', () => tls.cleanup());
+  const control = await startDescribeClusterServer([user]);
+  cleanup.add('DescribeCluster server', () => control.close());
   const start = async (clusterName: Color) => {
+    // Like an EKS API certificate: the in-cluster names and the cluster's own endpoint, not the shared address.
+    const endpoint = `${clusterName.slice(4).toUpperCase()}0123.gr7.eu-west-1.eks.amazonaws.com`;
+    const tls = await generateTestTls(['DNS:kubernetes', 'DNS:kubernetes.default', `DNS:${endpoint}`]);
+    cleanup.add(`${clusterName} certificates`, () => tls.cleanup());
     const server = await startEksApiTestServer({ clusterName, stsUrl: sts.url, tls });
     cleanup.add(clusterName, () => server.close());
     server.mapUsers.push({ userarn: user.arn, username: `platform@${clusterName}`, groups: ['ops'] });
+    control.clusters.set(clusterName, { endpoint: `https://${endpoint}`, caData: server.caData });
     return server;
   };
   const servers = { 'eks-blue': await start('eks-blue'), 'eks-green': await start('eks-green') };
@@ -93,7 +104,7 @@ export async function startLab(cleanup: Cleanup): Promise<Lab> {
     servers,
     api,
     dns,
-    tls,
+    control,
     live: 'eks-blue',
     async switchTo(color) {
       await dns.restart({ txt: { [RECORD]: color }, ttlSeconds: TTL_SECONDS });

@@ -114,6 +114,11 @@ describe('npm run demo', { skip, timeout: 420_000 }, () => {
     assert.doesNotMatch(withDaemon, /Unauthorized|must be logged in|error/i);
     assert.match(r.stdout, /command: eks-token/);
     assert.match(r.stdout, /- eks\.devinfra\.test/);
+    // The blue/green kubeconfig is the verified one: every candidate's CA, checked against kubernetes.
+    assert.match(r.stdout, /certificate-authority-data: <2 CA certificates>/);
+    assert.match(r.stdout, /tls-server-name: kubernetes/);
+    assert.match(r.stdout, /provideClusterInfo: true/);
+    assert.doesNotMatch(r.stdout, /insecure-skip-tls-verify/);
     assert.match(r.stdout, /kubeconfig unchanged/);
     assert.match(r.stdout, /daemon hot\s+\d+ ms/);
     assert.match(r.stdout, /"token":"k8s-aws-v1\.<\d+ chars>"/);
