@@ -51,7 +51,9 @@ export async function refreshKubeconfig(args: string[], deps: PluginDeps): Promi
     const live = await liveClusterName(ext.clusterId, ext.dnsServers, deps);
     const names = [...new Set([...ext.clusters, live])];
     const outcomes = await describeCandidates(names, ext.region, values.profile ?? ext.profile, deps);
-    const states = new Map(outcomes.map((o) => [o.name, stateOf(o, ext.clusters.includes(o.name), extra)]));
+    const states = new Map(
+      outcomes.map((o) => [o.name, stateOf(o, ext.clusters.includes(o.name), o.name === live, extra)]),
+    );
     const refreshed = refreshBlueGreen(entry, live, states, extra, resolve(path));
     const change = updateCluster(doc, entry.name, refreshed.cluster);
     const what = [
@@ -82,7 +84,14 @@ export async function refreshKubeconfig(args: string[], deps: PluginDeps): Promi
 }
 
 // A cluster that is not a candidate yet must be described (or served by --certificate-authority).
-function stateOf(outcome: DescribeOutcome, known: boolean, extra: BundleCert[]): CandidateState {
+// The live one is never dropped: the record names it, so EKS not finding it here (another account
+// or region) says nothing about whether kubectl reaches it.
+function stateOf(
+  outcome: DescribeOutcome,
+  known: boolean,
+  live: boolean,
+  extra: BundleCert[],
+): CandidateState {
   if ('described' in outcome) {
     const [ca] = fromCaData(
       outcome.described.certificateAuthorityData,
@@ -90,7 +99,8 @@ function stateOf(outcome: DescribeOutcome, known: boolean, extra: BundleCert[]):
     );
     return ca ? { ca } : 'unknown';
   }
-  if (isEksTokenError(outcome.error) && outcome.error.code === 'E_NO_SUCH_CLUSTER') return 'missing';
+  const notFound = isEksTokenError(outcome.error) && outcome.error.code === 'E_NO_SUCH_CLUSTER';
+  if (notFound && !live) return 'missing';
   if (known || extra.length > 0) return 'unknown';
   throw outcome.error;
 }

@@ -153,6 +153,30 @@ describe('eks-token kubeconfig: the verified blue/green entry', () => {
     ]);
   });
 
+  it('--refresh never drops the cluster the record names; a new one EKS does not find is an error naming it', async () => {
+    file = join(dir, 'refresh-live');
+    assert.equal((await run([...WRITE, '--clusters', 'eks-blue,eks-green'])).code, 0);
+    const green = control.clusters.get('eks-green');
+    control.clusters.delete('eks-green');
+    try {
+      const kept = await runCli(['kubeconfig', '--refresh', '--kubeconfig', file], env);
+      assert.equal(kept.code, 0, kept.stderr);
+      assert.match(kept.stdout, /^Kept cluster .*candidates eks-blue, eks-green\n$/);
+      const before = await readFile(file, 'utf8');
+      live = 'eks-ghost';
+      const ghost = await runCli(['kubeconfig', '--refresh', '--kubeconfig', file], env);
+      assert.equal(ghost.code, 1);
+      assert.match(
+        ghost.stderr,
+        /^eks-token: EKS DescribeCluster eks-ghost in eu-west-1 failed: 404 [^\n]*\n$/,
+      );
+      assert.equal(await readFile(file, 'utf8'), before);
+    } finally {
+      live = 'eks-green';
+      if (green) control.clusters.set('eks-green', green);
+    }
+  });
+
   it('mistakes are one line naming the flag, file or cluster, exit 1, and leave the file alone', async () => {
     file = join(dir, 'untouched');
     await writeFile(file, 'apiVersion: v1\nkind: Config\n');
