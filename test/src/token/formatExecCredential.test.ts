@@ -64,3 +64,25 @@ test('the timestamp equals toISOString to the second, for any instant in years 0
   assert.equal(formatTimestamp(yearZero.getTime()), '0000-01-01T00:00:00Z');
   assert.throws(() => formatTimestamp(Number.NaN), RangeError);
 });
+
+test("KUBERNETES_EXEC_INFO: the cluster's exec extension is kept for the blue/green check, and only it", () => {
+  const config = { clusterId: 'eks.devinfra.test', clusters: ['eks-blue'] };
+  const info = resolveExecInfo(
+    JSON.stringify({
+      apiVersion: 'client.authentication.k8s.io/v1',
+      spec: {
+        interactive: false,
+        cluster: { server: 'https://x', 'certificate-authority-data': 'QQ==', config },
+      },
+    }),
+  );
+  assert.deepEqual(info, {
+    apiVersion: 'client.authentication.k8s.io/v1',
+    interactive: false,
+    clusterConfig: config,
+  });
+  const plain = resolveExecInfo(
+    '{"apiVersion":"client.authentication.k8s.io/v1","spec":{"cluster":{"server":"x"}}}',
+  );
+  assert.equal('clusterConfig' in plain, false);
+});
