@@ -9,7 +9,7 @@ import {
 } from '../src/kubeconfig/updateKubeconfig.js';
 import { EksTokenError, isEksTokenError } from '../src/shared/EksTokenError.js';
 import { writeFileAtomic } from '../src/shared/writeFileAtomic.js';
-import { type PluginDeps, readLine } from './deps.js';
+import type { PluginDeps } from './deps.js';
 import { type KubeconfigPlan, parseKubeconfigFlags } from './kubeconfigFlags.js';
 
 /** `eks-token kubeconfig`: adds or updates a cluster, an eks-token user and a context, then selects the context. */
@@ -91,24 +91,11 @@ async function describe(
   profile: string | undefined,
   deps: PluginDeps,
 ): Promise<KubeconfigCluster> {
-  const [{ resolveCredentials }, { describeCluster }, { trustExtraCaCerts }] = await Promise.all([
-    import('../src/aws/resolveCredentials.js'),
-    import('../src/aws/describeCluster.js'),
-    import('../src/aws/trustExtraCaCerts.js'),
-  ]);
-  trustExtraCaCerts(deps.env, (line) => deps.stderr.write(`${line}\n`));
-  // Like aws eks update-kubeconfig: the caller's own credentials describe the cluster; --role is only for tokens.
-  const credentials = await resolveCredentials({
-    ...(profile ? { profile } : {}),
-    region,
-    now: deps.now,
-    mfaCodeProvider: async (serial) => {
-      deps.stderr.write(`MFA token code for ${serial}: `);
-      return readLine(deps.stdin);
-    },
-  });
-  const described = await describeCluster({ name, region, credentials, env: deps.env, now: deps.now });
-  return { server: described.endpoint, certificateAuthorityData: described.certificateAuthorityData };
+  const { describeCandidates } = await import('./describeCandidates.js');
+  const [outcome] = await describeCandidates([name], region, profile, deps);
+  if (!outcome || !('described' in outcome)) throw outcome?.error;
+  const { endpoint, certificateAuthorityData } = outcome.described;
+  return { server: endpoint, certificateAuthorityData };
 }
 
 // Errors from the pure YAML layer do not know the file; say which one.
