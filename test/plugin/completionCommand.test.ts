@@ -61,8 +61,8 @@ describe('eks-token completion', () => {
     assert.deepEqual(await complete('eks-token ku'), ['kubeconfig']);
     assert.deepEqual(await complete('eks-token w'), ['whoami']);
     assert.deepEqual(await complete('eks-token kubeconfig --ce'), [
-      '--certificate-authority-data',
       '--certificate-authority',
+      '--certificate-authority-data',
     ]);
     assert.deepEqual(await complete('eks-token verify --s'), ['--sts']);
     assert.deepEqual(await complete('eks-token whoami --j'), ['--json']);
