@@ -1,5 +1,7 @@
 import type { DescribedCluster } from '../src/aws/describeCluster.js';
+import { staticEnvCredentials } from '../src/aws/staticEnvCredentials.js';
 import { resolveClusterName } from '../src/dns/resolveClusterName.js';
+import type { AwsCredentials } from '../src/token/presignToken.js';
 import { type PluginDeps, readLine } from './deps.js';
 
 /** One DescribeCluster outcome: the cluster, or why EKS did not give it. */
@@ -17,23 +19,27 @@ export async function describeCandidates(
   profile: string | undefined,
   deps: PluginDeps,
 ): Promise<DescribeOutcome[]> {
-  const [{ resolveCredentials }, { describeCluster }, { trustExtraCaCerts }] = await Promise.all([
-    import('../src/aws/resolveCredentials.js'),
+  const [{ describeCluster }, { trustExtraCaCerts }] = await Promise.all([
     import('../src/aws/describeCluster.js'),
     import('../src/aws/trustExtraCaCerts.js'),
   ]);
   trustExtraCaCerts(deps.env, (line) => deps.stderr.write(`${line}\n`));
-  let credentials: Awaited<ReturnType<typeof resolveCredentials>>;
+  let credentials: AwsCredentials;
   try {
-    credentials = await resolveCredentials({
-      ...(profile ? { profile } : {}),
-      region,
-      now: deps.now,
-      mfaCodeProvider: async (serial) => {
-        deps.stderr.write(`MFA token code for ${serial}: `);
-        return readLine(deps.stdin);
-      },
-    });
+    // A plain key pair in the environment needs no SDK (as for tokens); anything else, the SDK's chain.
+    credentials =
+      staticEnvCredentials(deps.env, profile) ??
+      (await (
+        await import('../src/aws/resolveCredentials.js')
+      ).resolveCredentials({
+        ...(profile ? { profile } : {}),
+        region,
+        now: deps.now,
+        mfaCodeProvider: async (serial) => {
+          deps.stderr.write(`MFA token code for ${serial}: `);
+          return readLine(deps.stdin);
+        },
+      }));
   } catch (error) {
     return names.map((name) => ({ name, error }));
   }
