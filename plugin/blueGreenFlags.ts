@@ -1,4 +1,4 @@
-import { isDnsClusterId, isValidClusterName } from '../src/dns/resolveClusterName.js';
+import { isDnsClusterId, isValidClusterName } from '../src/dns/clusterId.js';
 import { EksTokenError } from '../src/shared/EksTokenError.js';
 
 /** A verified blue/green entry to write: candidates from --clusters, else the cluster the TXT record names now. */

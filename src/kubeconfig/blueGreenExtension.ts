@@ -1,6 +1,7 @@
 // What a blue/green cluster entry written by eks-token keeps in its exec extension. kubectl hands
 // that extension to the plugin (KUBERNETES_EXEC_INFO spec.cluster.config, with provideClusterInfo),
-// so this module is small and loads nothing: the plugin reads it on every token call.
+// so this module is small: the plugin loads it on every token call for such an entry.
+import { isValidClusterName } from '../dns/clusterId.js';
 
 /** The name kubectl gives the cluster extension it passes to exec plugins. */
 export const EXEC_EXTENSION = 'client.authentication.k8s.io/exec';
@@ -21,8 +22,6 @@ export interface BlueGreenExtension {
   profile?: string;
 }
 
-const NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
-
 /** Reads the extension from kubectl's exec info or a kubeconfig; undefined when it is not eks-token's. */
 export function fromExecConfig(config: unknown): BlueGreenExtension | undefined {
   if (typeof config !== 'object' || config === null) return undefined;
@@ -31,7 +30,7 @@ export function fromExecConfig(config: unknown): BlueGreenExtension | undefined 
   if (
     typeof c.clusterId !== 'string' ||
     !strings(c.clusters) ||
-    !c.clusters.every((name) => NAME.test(name)) ||
+    !c.clusters.every(isValidClusterName) ||
     typeof c.kubeconfig !== 'string' ||
     typeof c.name !== 'string' ||
     typeof c.region !== 'string'

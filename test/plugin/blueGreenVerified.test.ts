@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { sendControl } from '../../src/protocol/daemonControl.js';
+import { sendControl } from '../../src/protocol/sendControl.js';
 import { stopDetached } from '../helpers/daemonHarness.js';
 import { type DescribeClusterServer, startDescribeClusterServer } from '../helpers/describeClusterServer.js';
 import { type Dnsmasq, hasDnsmasq, startDnsmasq } from '../helpers/dnsmasq.js';
