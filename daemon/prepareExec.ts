@@ -3,6 +3,7 @@ import { execAnswerLine, type TokenReply } from '../src/protocol/answers.js';
 import { EksTokenError, isEksTokenError } from '../src/shared/EksTokenError.js';
 import { type ExecInfo, formatTokenOutput, resolveExecInfo } from '../src/token/formatExecCredential.js';
 import { parseTokenCommand, type TokenCommand, type TokenRequest } from '../src/token/parseCommandLine.js';
+import { splitCommandLine } from '../src/token/splitCommandLine.js';
 
 /** An `exec` request made ready: the token it asks for, and its answer line for a given token. */
 export interface PreparedExec {
@@ -18,7 +19,7 @@ export interface PreparedExec {
  * --help, --debug, the daemon turned off, and every mistake (the plugin reports it, as always).
  */
 export function prepareExec(argv: string[], env: Record<string, string>): PreparedExec {
-  const [command, ...args] = argv;
+  const { command, args } = splitCommandLine(argv);
   if ((command !== 'token' && command !== 'get-token') || args.includes('--help') || args.includes('-h'))
     throw notForDaemon('not a plain token call');
   let cmd: TokenCommand;

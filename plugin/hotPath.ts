@@ -8,6 +8,7 @@ import type { DaemonMiss } from '../src/protocol/daemonExchange.js';
 import { requestFromDaemon } from '../src/protocol/requestFromDaemon.js';
 import { execRequestLine } from '../src/protocol/requests.js';
 import { scanSimpleFlags, TOKEN_OPTIONS } from '../src/token/parseCommandLine.js';
+import { splitCommandLine } from '../src/token/splitCommandLine.js';
 import type { PluginDeps } from './deps.js';
 
 /**
@@ -53,9 +54,9 @@ export function answerFromDaemon(
 // scan leaves alone goes to the full CLI, which parses again and reports any mistake; --debug wants
 // the daemon's details on stderr, which the full CLI prints.
 function isPlainDaemonCall(argv: string[], env: Record<string, string | undefined>): boolean {
-  const command = argv[0];
+  const { command, args } = splitCommandLine(argv);
   if (command !== 'token' && command !== 'get-token') return false;
-  const values = scanSimpleFlags(argv.slice(1), TOKEN_OPTIONS);
+  const values = scanSimpleFlags(args, TOKEN_OPTIONS);
   if (!values || values.help || values.debug) return false;
   const mode = values.daemon ?? env.EKS_TOKEN_DAEMON;
   return mode === 'on' || mode === 'auto';

@@ -4,6 +4,7 @@ import { EksTokenError, formatErrorLine, isEksTokenError } from '../src/shared/E
 import { VERSION } from '../src/shared/version.js';
 import { type ExecInfo, formatTokenOutput, resolveExecInfo } from '../src/token/formatExecCredential.js';
 import { parseTokenCommand, type TokenCommand } from '../src/token/parseCommandLine.js';
+import { splitCommandLine } from '../src/token/splitCommandLine.js';
 import { type PluginDeps, readLine } from './deps.js';
 
 /** What is known about this one call before the full CLI runs. */
@@ -16,7 +17,8 @@ export interface RunOptions {
 export async function run(argv: string[], deps: PluginDeps, options: RunOptions = {}): Promise<number> {
   const debug = argv.includes('--debug');
   try {
-    const [command, ...args] = argv;
+    // `[options] eks get-token ...`, as the AWS CLI and its kubeconfigs write it, is `get-token`.
+    const { command, args } = splitCommandLine(argv);
     switch (command) {
       case 'token':
       case 'get-token':
@@ -30,6 +32,9 @@ export async function run(argv: string[], deps: PluginDeps, options: RunOptions 
       case 'version':
         return print(deps, VERSION);
       case undefined:
+        if (args.length > 0 && !args.includes('--help') && !args.includes('-h'))
+          throw new EksTokenError('E_USAGE', `no command after ${args[0]}`, 'run eks-token --help');
+        return await printHelp(deps, 'main');
       case '--help':
       case '-h':
       case 'help':
@@ -41,7 +46,11 @@ export async function run(argv: string[], deps: PluginDeps, options: RunOptions 
         const { findCommand } = await import('./commands.js');
         const handler = await findCommand(command);
         if (!handler)
-          throw new EksTokenError('E_USAGE', `unknown command "${command}"`, 'run eks-token --help');
+          throw new EksTokenError(
+            'E_USAGE',
+            `unknown ${command.startsWith('-') ? 'option' : 'command'} "${command}"`,
+            'run eks-token --help',
+          );
         if (args.includes('--help') || args.includes('-h')) return await printHelp(deps, command);
         return await handler(args, deps);
       }

@@ -1,6 +1,9 @@
 /** Stable machine-readable codes for every failure eks-token reports. */
 export type EksTokenErrorCode =
   | 'E_USAGE'
+  | 'E_UNSUPPORTED_OPTION'
+  | 'E_BAD_ROLE_ARN'
+  | 'E_BAD_SESSION_NAME'
   | 'E_NO_CLUSTER_ID'
   | 'E_BAD_CLUSTER_ID'
   | 'E_BAD_API_VERSION'

@@ -1,5 +1,6 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { EksTokenError } from '../shared/EksTokenError.js';
+import { validateTokenFlags } from './validateTokenFlags.js';
 
 /** Everything that decides which token is minted; the daemon keys its cache on this too. */
 export interface TokenRequest {
@@ -45,6 +46,23 @@ export const TOKEN_OPTIONS = {
   output: { type: 'string', short: 'o' },
   debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
+  // aws-iam-authenticator's on-disk credential cache: accepted; the daemon is eks-token's cache.
+  cache: { type: 'boolean' },
+  // The AWS CLI's global options, so that an `aws ... eks get-token` command line works as it is.
+  // None of them changes the token; validateTokenFlags rejects those that would change the output.
+  'endpoint-url': { type: 'string' },
+  'no-verify-ssl': { type: 'boolean' },
+  'ca-bundle': { type: 'string' },
+  'no-paginate': { type: 'boolean' },
+  'no-cli-pager': { type: 'boolean' },
+  'cli-auto-prompt': { type: 'boolean' },
+  'no-cli-auto-prompt': { type: 'boolean' },
+  'cli-binary-format': { type: 'string' },
+  'cli-read-timeout': { type: 'string' },
+  'cli-connect-timeout': { type: 'string' },
+  color: { type: 'string' },
+  query: { type: 'string' },
+  'no-sign-request': { type: 'boolean' },
 } as const;
 
 type Env = Record<string, string | undefined>;
@@ -69,6 +87,7 @@ export function parseTokenCommand(args: string[], env: Env, style: 'token' | 'ge
       `pass ${clusterFlag} NAME (a cluster name, or a DNS name with a TXT record)`,
     );
   }
+  validateTokenFlags(values);
   if (values['session-name'] && values['forward-session-name']) {
     throw new EksTokenError(
       'E_USAGE',
@@ -101,6 +120,8 @@ export function parseTokenCommand(args: string[], env: Env, style: 'token' | 'ge
   if (values['external-id']) request.externalId = values['external-id'];
   if (values['session-name']) request.sessionName = values['session-name'];
   if (values['forward-session-name']) request.forwardSessionName = true;
+  // aws eks get-token names its role session EKSGetTokenAuth: the same assumed-role ARN in EKS.
+  else if (roleArn && !request.sessionName && style === 'get-token') request.sessionName = 'EKSGetTokenAuth';
   if (values.region) request.region = values.region;
   if (values.profile) request.profile = values.profile;
   if (fallback === 'literal') request.txtFallback = 'literal';

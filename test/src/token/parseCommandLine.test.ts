@@ -90,13 +90,15 @@ test('mistakes still get parseArgs errors, as E_USAGE naming the flag', () => {
 
 test('get-token flags and environment defaults', () => {
   const cmd = parseTokenCommand(
-    ['--cluster-name', 'eks-a', '--role-arn', 'arn:aws:iam::1:role/R', '--output', 'json'],
+    ['--cluster-name', 'eks-a', '--role-arn', 'arn:aws:iam::111122223333:role/R', '--output', 'json'],
     { EKS_TOKEN_DAEMON: 'on', EKS_TOKEN_DNS_SERVER: '127.0.0.1:5353, 127.0.0.2' },
     'get-token',
   );
   assert.deepEqual(cmd.request, {
     clusterId: 'eks-a',
-    roleArn: 'arn:aws:iam::1:role/R',
+    roleArn: 'arn:aws:iam::111122223333:role/R',
+    // As aws eks get-token names its session.
+    sessionName: 'EKSGetTokenAuth',
     dnsServers: ['127.0.0.1:5353', '127.0.0.2'],
   });
   assert.equal(cmd.daemon, 'on');
