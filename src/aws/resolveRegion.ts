@@ -9,9 +9,9 @@ export interface ProfileSettings {
 
 type Env = Record<string, string | undefined>;
 
-/** The profile eks-token acts as: --profile, then AWS_PROFILE, then `default`. */
+/** The profile eks-token acts as, as the AWS CLI picks it: --profile, AWS_DEFAULT_PROFILE, AWS_PROFILE, `default`. */
 export function resolveProfileName(flag: string | undefined, env: Env): string {
-  return flag || env.AWS_PROFILE || 'default';
+  return flag || env.AWS_DEFAULT_PROFILE || env.AWS_PROFILE || 'default';
 }
 
 /** Reads region and endpoint switches from the environment, falling back to the profile in ~/.aws/config. */

@@ -102,15 +102,20 @@ export async function credentialsForRequest(
   resolved: ResolvedRequest,
   deps: MintDeps,
 ): Promise<AwsCredentials> {
-  const fromEnv = resolved.roleArn ? undefined : staticEnvCredentials(deps.env, resolved.profile);
-  if (fromEnv) return fromEnv;
+  // The AWS CLI's order: keys in the environment beat AWS_PROFILE; only --profile beats them.
+  const fromEnv = staticEnvCredentials(deps.env, resolved.profile);
+  if (fromEnv && !resolved.roleArn) return fromEnv;
   // Only now may a call go to the network (SSO, STS, metadata): trust the CA file the launcher moved.
   (await import('../aws/trustExtraCaCerts.js')).trustExtraCaCerts(deps.env, deps.log);
   const { resolveCredentials } = await import('../aws/resolveCredentials.js');
   const base = {
     ...(resolved.profile ? { profile: resolved.profile } : {}),
     profileInEffect: resolveProfileName(resolved.profile, deps.env),
+    ...(fromEnv ? { baseCredentials: fromEnv } : {}),
     region: resolved.region,
+    stsHost: stsHostOf(resolved, deps.env),
+    env: deps.env,
+    ...(deps.debug ? { debugLog: deps.log } : {}),
     mfaCodeProvider: deps.mfaCodeProvider,
     now: deps.now,
   };
@@ -132,4 +137,17 @@ export async function credentialsForRequest(
     ...(resolved.externalId ? { externalId: resolved.externalId } : {}),
     ...(sessionName ? { sessionName } : {}),
   });
+}
+
+// Where the SDK sends AssumeRole: AWS_ENDPOINT_URL_STS when set, else the region's STS host.
+function stsHostOf(resolved: ResolvedRequest, env: Record<string, string | undefined>): string {
+  const override = env.AWS_ENDPOINT_URL_STS || env.AWS_ENDPOINT_URL;
+  if (override) {
+    try {
+      return new URL(override).host;
+    } catch {
+      return override;
+    }
+  }
+  return resolved.endpoint.host;
 }

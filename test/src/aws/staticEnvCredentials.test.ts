@@ -11,7 +11,7 @@ const NAMES = [
   'AWS_CREDENTIAL_EXPIRATION',
 ] as const;
 
-test('the fast path returns what the SDK fromEnv returns, for any mix of variables', async () => {
+test('the fast path returns what the SDK fromEnv returns, for any mix of variables but a key id alone', async () => {
   const saved = Object.fromEntries(NAMES.map((n) => [n, process.env[n]]));
   const value = fc.option(fc.stringMatching(/^[A-Za-z0-9/+=]{1,40}$/), { nil: undefined });
   const expiry = fc.option(
@@ -42,6 +42,11 @@ test('the fast path returns what the SDK fromEnv returns, for any mix of variabl
           }),
           () => undefined,
         );
+        if (id && !secret) {
+          // botocore refuses a key id without its secret (PartialCredentialsError); so does eks-token.
+          assert.throws(() => staticEnvCredentials(env), { code: 'E_PARTIAL_ENV_CREDENTIALS' });
+          return;
+        }
         const ours = staticEnvCredentials(env);
         const mine = ours && {
           accessKeyId: ours.accessKeyId,
@@ -61,9 +66,23 @@ test('the fast path returns what the SDK fromEnv returns, for any mix of variabl
   }
 });
 
-test('a named profile wins over environment keys, as in the SDK chain', () => {
+test('environment keys beat AWS_PROFILE and AWS_DEFAULT_PROFILE; only --profile beats them', () => {
   const env = { AWS_ACCESS_KEY_ID: 'AKID', AWS_SECRET_ACCESS_KEY: 'secret' };
-  assert.ok(staticEnvCredentials(env));
-  assert.equal(staticEnvCredentials({ ...env, AWS_PROFILE: 'work' }), undefined);
+  assert.equal(staticEnvCredentials(env)?.accessKeyId, 'AKID');
+  assert.equal(staticEnvCredentials({ ...env, AWS_PROFILE: 'work' })?.accessKeyId, 'AKID');
+  assert.equal(staticEnvCredentials({ ...env, AWS_DEFAULT_PROFILE: 'work' })?.accessKeyId, 'AKID');
   assert.equal(staticEnvCredentials(env, 'work'), undefined);
+});
+
+test('AWS_SECURITY_TOKEN is the session token, ahead of AWS_SESSION_TOKEN as in botocore', () => {
+  const env = { AWS_ACCESS_KEY_ID: 'AKID', AWS_SECRET_ACCESS_KEY: 'secret' };
+  assert.equal(staticEnvCredentials({ ...env, AWS_SECURITY_TOKEN: 'old' })?.sessionToken, 'old');
+  assert.equal(
+    staticEnvCredentials({ ...env, AWS_SECURITY_TOKEN: 'old', AWS_SESSION_TOKEN: 'new' })?.sessionToken,
+    'old',
+  );
+  assert.equal(
+    staticEnvCredentials({ ...env, AWS_SECURITY_TOKEN: '', AWS_SESSION_TOKEN: 'new' })?.sessionToken,
+    'new',
+  );
 });

@@ -1,0 +1,141 @@
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
+import { EksTokenError, oneLine } from '../shared/EksTokenError.js';
+import { redact } from '../shared/redact.js';
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * After the SDK found no credentials: names the cause the AWS CLI would name, from the shared files
+ * and the SDK's own notes. A named profile that is in neither file, or its credential_process
+ * helper missing, not executable, failing or printing no JSON. Undefined when none of these.
+ */
+export async function diagnoseProfile(
+  profile: string,
+  o: { explicit: boolean; env: Env; sdkMessages: string[] },
+): Promise<EksTokenError | undefined> {
+  const home = o.env.HOME || homedir();
+  const configFile = o.env.AWS_CONFIG_FILE || join(home, '.aws', 'config');
+  const credentialsFile = o.env.AWS_SHARED_CREDENTIALS_FILE || join(home, '.aws', 'credentials');
+  let files: Awaited<ReturnType<typeof loadSharedConfigFiles>>;
+  try {
+    files = await loadSharedConfigFiles({
+      filepath: credentialsFile,
+      configFilepath: configFile,
+      ignoreCache: true,
+    });
+  } catch {
+    return undefined;
+  }
+  // Walk source_profile links as the SDK does, a few deep (a loop is the SDK's to report).
+  let name = profile;
+  for (let depth = 0; depth < 5; depth++) {
+    const section = { ...files.credentialsFile[name], ...files.configFile[name] };
+    const known = Object.hasOwn(files.configFile, name) || Object.hasOwn(files.credentialsFile, name);
+    if (!known) {
+      if (depth === 0 && !o.explicit) return undefined;
+      const what = depth === 0 ? `profile ${name}` : `source_profile ${name} (of profile ${profile})`;
+      return new EksTokenError(
+        'E_PROFILE_NOT_FOUND',
+        `${what} is in neither ${configFile} nor ${credentialsFile}`,
+        'check the name (aws configure list-profiles), or AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE',
+      );
+    }
+    if (
+      section.aws_access_key_id ||
+      section.sso_session ||
+      section.sso_start_url ||
+      section.web_identity_token_file
+    )
+      return undefined;
+    if (section.credential_process)
+      return diagnoseHelper(section.credential_process, name, o.env, o.sdkMessages);
+    if (!section.source_profile) return undefined;
+    name = section.source_profile;
+  }
+  return undefined;
+}
+
+async function diagnoseHelper(
+  commandLine: string,
+  profile: string,
+  env: Env,
+  sdkMessages: string[],
+): Promise<EksTokenError | undefined> {
+  const program = firstWord(commandLine);
+  const where = `credential_process ${program} of profile ${profile}`;
+  const found = await findProgram(program, env.PATH ?? '');
+  if (found === 'missing') {
+    return new EksTokenError(
+      'E_CREDENTIAL_PROCESS_NOT_FOUND',
+      `${where}: not found${program.includes('/') ? '' : ' on PATH'}`,
+      'install the helper or fix the path in the profile',
+    );
+  }
+  if (found === 'not-executable') {
+    return new EksTokenError(
+      'E_CREDENTIAL_PROCESS_NOT_EXECUTABLE',
+      `${where}: not executable`,
+      `chmod +x ${program}, or fix the path in the profile`,
+    );
+  }
+  // The SDK's reason for this helper: "Command failed: CMD\n<its stderr>" or a note on its output.
+  const note = [...sdkMessages]
+    .reverse()
+    .find((m) => m.includes('Command failed: ') || m.includes('credential_process'));
+  if (note === undefined) return undefined;
+  if (/invalid JSON/i.test(note)) {
+    // What it printed is never repeated: it may hold a secret.
+    return new EksTokenError(
+      'E_CREDENTIAL_PROCESS_NO_JSON',
+      `${where} printed no JSON`,
+      'run the helper by hand: it must print {"Version": 1, "AccessKeyId": ..., "SecretAccessKey": ...}',
+    );
+  }
+  const failed = note.indexOf('Command failed: ');
+  const stderrLines = failed < 0 ? [] : note.slice(failed).split('\n').slice(1);
+  const first = stderrLines.map((l) => l.trim()).find(Boolean);
+  const said = failed < 0 ? note.replace(/^.*?-> /, '') : first;
+  return new EksTokenError(
+    'E_CREDENTIAL_PROCESS_FAILED',
+    `${where} failed${said ? `: ${redact(oneLine(said)).slice(0, 300)}` : ''}`,
+    'run the helper by hand to see why',
+  );
+}
+
+// The program of a command line, with the simple quoting config files use.
+function firstWord(commandLine: string): string {
+  const text = commandLine.trim();
+  const quote = text[0];
+  if (quote === '"' || quote === "'") {
+    const end = text.indexOf(quote, 1);
+    return end < 0 ? text.slice(1) : text.slice(1, end);
+  }
+  return text.split(/\s+/)[0] ?? '';
+}
+
+async function findProgram(program: string, path: string): Promise<'ok' | 'missing' | 'not-executable'> {
+  const candidates = program.includes('/')
+    ? [program]
+    : path
+        .split(delimiter)
+        .filter(Boolean)
+        .map((d) => join(d, program));
+  let seen = false;
+  for (const file of candidates) {
+    const info = await stat(file).catch(() => undefined);
+    if (!info?.isFile()) continue;
+    seen = true;
+    if (
+      await access(file, constants.X_OK).then(
+        () => true,
+        () => false,
+      )
+    )
+      return 'ok';
+  }
+  return seen ? 'not-executable' : 'missing';
+}
