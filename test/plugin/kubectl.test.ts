@@ -130,10 +130,7 @@ describe('real kubectl authenticates with eks-token tokens', {
     );
     assert.equal(r.code, 1);
     assert.equal(r.stderr.trimEnd().split('\n').length, 1, r.stderr);
-    assert.match(
-      r.stderr,
-      /^eks-token: could not assume role arn:aws:iam::111122223333:role\/Admin: .*AccessDenied/,
-    );
+    assert.match(r.stderr, /^eks-token: AccessDenied assuming arn:aws:iam::111122223333:role\/Admin: /);
     assert.doesNotMatch(r.stderr, new RegExp(user.secretAccessKey.replace(/[+/]/g, '.')));
   });
 
