@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname } from 'node:path';
 import { after, before, test } from 'node:test';
 import { sendControl } from '../../src/protocol/daemonControl.js';
+import { PROTOCOL_VERSION } from '../../src/protocol/protocol.js';
 import { CLI_JS, DaemonHarness, KEYS, tokenOf } from '../helpers/daemonHarness.js';
 
 // The command line aws eks update-kubeconfig writes, with the daemon on: answered from the daemon's
@@ -39,4 +43,38 @@ test('the aws command line is a daemon cache hit, global options before or after
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /^eks-token: --output yaml: [^\n]+\n$/);
   await h.run(['daemon', 'stop'], h.env());
+});
+
+test('the plugin sends the aws command line itself to the daemon (the hot path), not a parsed request', async () => {
+  // A stand-in daemon that answers `exec` with a marker and refuses everything else: the marker on
+  // stdout means the entry's hot path took the call; the full CLI would ask with `token` and then
+  // mint the token itself.
+  mkdirSync(dirname(h.socket), { recursive: true, mode: 0o700 });
+  const ops: string[] = [];
+  const server = createServer((socket) => {
+    socket.once('data', (data) => {
+      const request = JSON.parse(data.toString().split('\n')[0] ?? '{}');
+      ops.push(request.op);
+      const answer =
+        request.op === 'exec'
+          ? {
+              v: PROTOCOL_VERSION,
+              ok: true,
+              expiresAt: Date.now() + 600_000,
+              stdout: 'FROM-HOT-PATH\n',
+              stderr: '',
+            }
+          : { v: PROTOCOL_VERSION, ok: false, error: { code: 'E_DAEMON', message: 'stand-in' } };
+      socket.end(`${JSON.stringify(answer)}\n`);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(h.socket, resolve));
+  try {
+    const env = h.env({ ...KEYS, EKS_TOKEN_DAEMON: 'on' });
+    const r = await h.run(AWS_ARGS, env, { script: CLI_JS });
+    assert.equal(r.stdout, 'FROM-HOT-PATH\n', r.stderr);
+    assert.deepEqual(ops, ['exec']);
+  } finally {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
 });
