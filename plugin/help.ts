@@ -35,6 +35,8 @@ Flags:
       --region REGION         STS region (else AWS_REGION, AWS_DEFAULT_REGION, the profile, us-east-1)
       --profile PROFILE       AWS profile (else AWS_PROFILE)
       --token-only            print only the token
+      --cache                 accepted (aws-iam-authenticator's disk cache; the daemon is eks-token's)
+  -o, --output json           the only output kubectl reads; anything else is refused
       --txt-fallback literal  when the TXT record is missing, use CLUSTER as it is
       --dns-server HOST[:PORT]  ask this DNS server (else EKS_TOKEN_DNS_SERVER, /etc/resolv.conf)
       --daemon off|on|auto    use the local token service (else EKS_TOKEN_DAEMON, default off)
@@ -42,14 +44,19 @@ Flags:
   -h, --help                  this help`,
   'get-token': `Usage: eks-token get-token --cluster-name CLUSTER [flags]
 
-Drop-in for "aws eks get-token".
+Drop-in for "aws eks get-token": the args "aws eks update-kubeconfig" writes work as they are
+("--region R eks get-token --cluster-name N --output json"), the AWS CLI's global options before
+or after the command.
 
 Flags:
       --cluster-name NAME     cluster name, or a DNS name whose TXT record holds it
-      --role-arn ARN          assume this IAM role first (also --role)
+      --role-arn ARN          assume this IAM role first (also --role), session EKSGetTokenAuth as aws
       --region REGION         STS region
-      --profile PROFILE       AWS profile
-      --output json           accepted and ignored (the output is always JSON)
+      --profile PROFILE       AWS profile (beats keys in the environment, as in the AWS CLI)
+      --output json           the only output kubectl reads; anything else is refused
+  Accepted, as they cannot change the token: --endpoint-url, --no-verify-ssl, --ca-bundle,
+  --no-paginate, --no-cli-pager, --color, --cli-read-timeout, --cli-connect-timeout,
+  --cli-binary-format, --[no-]cli-auto-prompt. Refused: --query, --no-sign-request.
   All flags of "eks-token token" are accepted too.`,
   kubeconfig: `Usage: eks-token kubeconfig (-i CLUSTER --server URL (--certificate-authority-data B64 |
                                 --insecure-skip-tls-verify) | --describe CLUSTER) [flags]
