@@ -8,8 +8,18 @@ const TOKEN_FLAGS = words(
 
 /** Subcommands and their flags (positional words for daemon, completion and help); tests hold them to the help texts. */
 export const COMPLETION: Record<string, { flags: string[]; words?: string[] }> = {
-  token: { flags: TOKEN_FLAGS },
-  'get-token': { flags: [...words('--cluster-name --role-arn --output'), ...TOKEN_FLAGS] },
+  token: { flags: [...TOKEN_FLAGS, ...words('--cache -o --output')] },
+  'get-token': {
+    flags: [
+      ...words('--cluster-name --role-arn --output --cache'),
+      // The AWS CLI's global options it accepts.
+      ...words(
+        '--endpoint-url --no-verify-ssl --ca-bundle --no-paginate --no-cli-pager --color --cli-read-timeout ' +
+          '--cli-connect-timeout --cli-binary-format --cli-auto-prompt --no-cli-auto-prompt',
+      ),
+      ...TOKEN_FLAGS,
+    ],
+  },
   daemon: { flags: [], words: words('run start stop status flush') },
   kubeconfig: {
     flags: words(
@@ -44,6 +54,10 @@ const VALUES: Record<string, string> = {
   '--exec-api-version': 'v1beta1 v1',
   '--txt-fallback': 'literal',
   '--output': 'json',
+  '-o': 'json',
+  '--color': 'on off auto',
+  '--cli-binary-format': 'base64 raw-in-base64-out',
+  '--ca-bundle': FILES,
   '--kubeconfig': FILES,
   '--certificate-authority': FILES,
   '--token': '- @files',
@@ -52,7 +66,8 @@ const VALUES: Record<string, string> = {
 };
 const FREE = words(
   '-i --cluster-id --cluster-name -r --role --role-arn -e --external-id -s --session-name --dns-server --name ' +
-    '--alias --server --certificate-authority-data --describe --user-alias --assume-role-arn --proxy-url --endpoint-url --clusters',
+    '--alias --server --certificate-authority-data --describe --user-alias --assume-role-arn --proxy-url --endpoint-url --clusters ' +
+    '--cli-read-timeout --cli-connect-timeout',
 );
 
 /** A completion script for `shell`; source it, or put it where the shell loads completions. */

@@ -54,9 +54,10 @@ Flags:
       --region REGION         STS region
       --profile PROFILE       AWS profile (beats keys in the environment, as in the AWS CLI)
       --output json           the only output kubectl reads; anything else is refused
-  Accepted, as they cannot change the token: --endpoint-url, --no-verify-ssl, --ca-bundle,
-  --no-paginate, --no-cli-pager, --color, --cli-read-timeout, --cli-connect-timeout,
-  --cli-binary-format, --[no-]cli-auto-prompt. Refused: --query, --no-sign-request.
+  Accepted, as they cannot change the token: the AWS CLI's global options --endpoint-url,
+  --no-verify-ssl, --ca-bundle, --no-paginate, --no-cli-pager, --color, --cli-read-timeout,
+  --cli-connect-timeout, --cli-binary-format, --cli-auto-prompt, --no-cli-auto-prompt.
+  Refused, as kubectl could not use the answer: --query, --no-sign-request.
   All flags of "eks-token token" are accepted too.`,
   kubeconfig: `Usage: eks-token kubeconfig (-i CLUSTER --server URL (--certificate-authority-data B64 |
                                 --insecure-skip-tls-verify) | --describe CLUSTER) [flags]
