@@ -3,8 +3,8 @@ import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname } from 'node:path';
 import { after, before, test } from 'node:test';
-import { sendControl } from '../../src/protocol/daemonControl.js';
-import { PROTOCOL_VERSION } from '../../src/protocol/protocol.js';
+import { PROTOCOL_VERSION } from '../../src/protocol/requests.js';
+import { sendControl } from '../../src/protocol/sendControl.js';
 import { CLI_JS, DaemonHarness, KEYS, tokenOf } from '../helpers/daemonHarness.js';
 
 // The command line aws eks update-kubeconfig writes, with the daemon on: answered from the daemon's

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { forwardedEnv, isKeyEnv } from '../../../src/protocol/protocol.js';
+import { forwardedEnv, isKeyEnv } from '../../../src/protocol/forwardedEnv.js';
 
 // The AWS CLI's older and default names pick the identity too: the daemon must get them and key its
 // cache on them, or it would answer with a token for another principal.
