@@ -38,10 +38,12 @@ export async function resolveCredentials(request: CredentialRequest): Promise<Aw
     error: () => {},
   };
   const fixed = request.baseCredentials;
+  // Callers that name no profile in effect get the SDK's own choice (--profile, else AWS_PROFILE).
+  const profile = request.profileInEffect ?? request.profile;
   const base = fixed
     ? async () => fixed
     : fromNodeProviderChain({
-        ...(request.profileInEffect ? { profile: request.profileInEffect } : {}),
+        ...(profile ? { profile } : {}),
         mfaCodeProvider: request.mfaCodeProvider,
         clientConfig: { region: request.region },
         logger,
