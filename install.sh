@@ -67,7 +67,19 @@ cp -R dist/bundle/. "$lib.tmp/"
 cp README.md "$lib.tmp/"
 rm -rf "$lib"
 mv "$lib.tmp" "$lib"
-sed "s|@LIBDIR@|$lib|" bin/eks-token.in > "$bindir/eks-token.tmp"
+# The launcher runs the Node that installed it, wherever kubectl starts it from (an IDE, a desktop
+# app and launchd often have no nvm or Homebrew PATH). The PATH name is kept when it leads to that
+# very binary (a Homebrew or nvm link that survives upgrades); otherwise the binary itself (an asdf
+# shim would pick a Node by the caller's directory). If it goes away, the launcher looks on PATH.
+node_bin=$(node -p process.execPath)
+node_cmd=$(command -v node)
+case "$node_cmd" in /*) [ "$node_cmd" -ef "$node_bin" ] && node_bin=$node_cmd ;; esac
+# As a single-quoted shell word, escaped again for sed's replacement text.
+shell_word() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")" | sed 's/[\\&|]/\\&/g'; }
+case "$node_bin$lib" in *"
+"*) echo "eks-token install: paths with a newline are not supported" >&2; exit 1 ;; esac
+sed -e "s|^node=\$|node=$(shell_word "$node_bin")|" -e "s|^bundle=\$|bundle=$(shell_word "$lib/cli.cjs")|" \
+  bin/eks-token > "$bindir/eks-token.tmp"
 chmod 755 "$bindir/eks-token.tmp"
 mv "$bindir/eks-token.tmp" "$bindir/eks-token"
 echo "eks-token $("$bindir/eks-token" --version) installed: $bindir/eks-token"
@@ -94,4 +106,17 @@ if [ "$with_daemon" = 1 ]; then
   fi
   echo "set EKS_TOKEN_DAEMON=on (or --daemon on in the kubeconfig args) to use it"
 fi
-case ":$PATH:" in *":$bindir:"*) ;; *) echo "note: add $bindir to PATH" ;; esac
+case ":$PATH:" in
+  *":$bindir:"*) ;;
+  *)
+    # The exact line for the user's shell, so `eks-token` works in new shells.
+    case "${SHELL:-}" in
+      */zsh | zsh) add="echo 'export PATH=\"$bindir:\$PATH\"' >> ~/.zshrc" ;;
+      */fish | fish) add="fish_add_path $bindir" ;;
+      */bash | bash) add="echo 'export PATH=\"$bindir:\$PATH\"' >> ~/.bashrc" ;;
+      *) add="echo 'export PATH=\"$bindir:\$PATH\"' >> ~/.profile" ;;
+    esac
+    echo "note: $bindir is not on PATH; add it (then open a new shell):"
+    echo "  $add"
+    ;;
+esac

@@ -1,8 +1,12 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-/** The launcher users run: bin/eks-token, starting the bundled CLI. */
-export const CLI = fileURLToPath(new URL('../../../bin/eks-token', import.meta.url));
+/**
+ * The launcher users run: bin/eks-token, starting the bundled CLI; or the installed copy named by
+ * EKS_TOKEN_UNDER_TEST (absolute), as .ci/run does with the packed npm package.
+ */
+export const CLI =
+  process.env.EKS_TOKEN_UNDER_TEST || fileURLToPath(new URL('../../../bin/eks-token', import.meta.url));
 
 /** What one CLI run printed and returned. */
 export interface CliResult {
@@ -11,7 +15,7 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs bin/eks-token with exactly `env` (plus PATH), optional stdin, and a hard time limit. */
+/** Runs the launcher (CLI) with exactly `env` (plus PATH), optional stdin, and a hard time limit. */
 export function runCli(
   args: string[],
   env: Record<string, string | undefined>,

@@ -72,6 +72,44 @@ describe('install.sh', () => {
     }
   });
 
+  for (const [shell, line] of [
+    ['/bin/bash', (bin: string) => `echo 'export PATH="${bin}:$PATH"' >> ~/.bashrc`],
+    ['/usr/bin/zsh', (bin: string) => `echo 'export PATH="${bin}:$PATH"' >> ~/.zshrc`],
+    ['/usr/bin/fish', (bin: string) => `fish_add_path ${bin}`],
+    ['/bin/dash', (bin: string) => `echo 'export PATH="${bin}:$PATH"' >> ~/.profile`],
+  ] as const) {
+    it(`bin directory not on PATH, ${shell}: prints the exact line to add`, async () => {
+      const bin = join(dir, 'prefix/bin');
+      const r = await run(INSTALL, ['--skip-build', '--prefix', join(dir, 'prefix')], {
+        env: { ...env, SHELL: shell },
+        cwd: '/',
+      });
+      assert.ok(
+        r.stdout.endsWith(`note: ${bin} is not on PATH; add it (then open a new shell):\n  ${line(bin)}\n`),
+        r.stdout,
+      );
+      // The line does what it says: a shell that runs it finds eks-token.
+      if (shell !== '/usr/bin/fish') {
+        const home = join(dir, `home-${shell.replace(/\//g, '_')}`);
+        await mkdir(home);
+        const rc = line(bin).replace(/~\/(\S+)$/, `${home}/$1`);
+        await run('sh', ['-c', rc], { env });
+        const found = await run('sh', ['-c', `. ${rc.replace(/^.*>> /, '')} && command -v eks-token`], {
+          env: { PATH: '/usr/bin:/bin' },
+        });
+        assert.equal(found.stdout, `${bin}/eks-token\n`);
+      }
+    });
+  }
+
+  it('bin directory on PATH: no PATH note', async () => {
+    const r = await run(INSTALL, ['--skip-build', '--prefix', join(dir, 'prefix')], {
+      env: { ...env, PATH: `${join(dir, 'prefix/bin')}:${env.PATH}`, SHELL: '/bin/bash' },
+      cwd: '/',
+    });
+    assert.doesNotMatch(r.stdout, /not on PATH/);
+  });
+
   it('refuses unknown options with one line', async () => {
     await assert.rejects(
       install('--frobnicate'),
