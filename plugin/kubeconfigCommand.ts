@@ -11,6 +11,7 @@ import { EksTokenError, isEksTokenError } from '../src/shared/EksTokenError.js';
 import { writeFileAtomic } from '../src/shared/writeFileAtomic.js';
 import type { PluginDeps } from './deps.js';
 import { type KubeconfigPlan, parseKubeconfigFlags } from './kubeconfigFlags.js';
+import { resolveCommandName } from './resolveCommandName.js';
 
 /** `eks-token kubeconfig`: adds or updates a cluster, an eks-token user and a context, then selects the context. */
 export async function runKubeconfigCommand(args: string[], deps: PluginDeps): Promise<number> {
@@ -29,17 +30,20 @@ export async function runKubeconfigCommand(args: string[], deps: PluginDeps): Pr
     );
   });
   const doc = withPath(path, () => parseKubeconfig(text));
+  // A command kubectl can find: the bare name only when PATH leads to this very copy.
+  const { command, note } = resolveCommandName(deps.selfPath, deps.env);
   const entry = {
     clusterName: name,
     userName: name,
     contextName: plan.contextName,
     ...(cluster ? { cluster } : {}),
-    exec: execUser({ ...plan, provideClusterInfo: plan.blueGreen !== undefined }),
+    exec: { ...execUser({ ...plan, provideClusterInfo: plan.blueGreen !== undefined }), command },
   };
   const changes = withPath(path, () => updateKubeconfig(doc, entry));
   const output = stringifyKubeconfig(doc, text);
   if (plan.dryRun) {
     deps.stdout.write(output);
+    deps.stderr.write(`${note}\n`);
     return 0;
   }
   await writeFileAtomic(path, output).catch((error: NodeJS.ErrnoException) => {
@@ -60,7 +64,7 @@ export async function runKubeconfigCommand(args: string[], deps: PluginDeps): Pr
   const was = previous && previous !== entry.contextName ? ` (was ${previous})` : '';
   deps.stdout.write(
     `${verb} context ${entry.contextName} in ${path} (cluster ${name} ${changes.cluster}, user ${name} ${changes.user}, ` +
-      `context ${changes.context}); current-context is ${entry.contextName}${was}\n`,
+      `context ${changes.context}); current-context is ${entry.contextName}${was}\n${note}\n`,
   );
   return 0;
 }

@@ -62,7 +62,8 @@ describe('eks-token kubeconfig', { skip: hasKubectl ? false : 'kubectl not insta
     const file = join(dir, '.kube', 'config');
     assert.equal(
       r.stdout,
-      `Added context prod in ${file} (cluster prod added, user prod added, context added); current-context is prod\n`,
+      `Added context prod in ${file} (cluster prod added, user prod added, context added); current-context is prod\n` +
+        `exec command: eks-token (this copy, on PATH as ${CLI})\n`,
     );
     assert.equal((await stat(file)).mode & 0o777, 0o600);
     const config = await view(file);
@@ -101,7 +102,10 @@ describe('eks-token kubeconfig', { skip: hasKubectl ? false : 'kubectl not insta
       env({ KUBECONFIG: `${first}:${join(dir, 'second.yaml')}`, AWS_REGION: 'cn-north-1' }),
     );
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /^Added context bg in .*first\.yaml .*; current-context is bg \(was kind\)\n$/);
+    assert.match(
+      r.stdout,
+      /^Added context bg in .*first\.yaml .*; current-context is bg \(was kind\)\nexec command: eks-token \(this copy/,
+    );
     const text = await readFile(first, 'utf8');
     for (const line of original.split('\n').filter((l) => !l.startsWith('current-context')))
       assert.ok(text.includes(line), line);
