@@ -10,6 +10,7 @@ const COMMANDS: Record<string, () => Promise<CommandHandler>> = {
   whoami: async () => (await import('./whoamiCommand.js')).runWhoamiCommand,
   verify: async () => (await import('./verifyCommand.js')).runVerifyCommand,
   completion: async () => (await import('./completionCommand.js')).runCompletionCommand,
+  doctor: async () => (await import('./doctorCommand.js')).runDoctorCommand,
 };
 
 /** The handler of a subcommand other than token/get-token/daemon, or undefined. */

@@ -38,6 +38,11 @@ export const COMPLETION: Record<string, { flags: string[]; words?: string[] }> =
   whoami: { flags: [...TOKEN_FLAGS, '--json'] },
   verify: { flags: words('-t --token -i --cluster-id --sts --dns-server -h --help') },
   completion: { flags: [], words: words('bash zsh') },
+  doctor: {
+    flags: words(
+      '-i --cluster-id --kubeconfig --offline --region --profile -r --role --dns-server -h --help',
+    ),
+  },
   help: { flags: [], words: [] },
   version: { flags: [] },
 };

@@ -16,6 +16,7 @@ Usage:
   eks-token kubeconfig --refresh               trust the cluster a blue/green TXT record names now
   eks-token whoami [-i CLUSTER] [flags]       who EKS sees: the identity behind a fresh token
   eks-token verify --token T [-i CLUSTER --sts]  run EKS's checks on a token, say which one fails
+  eks-token doctor [-i CLUSTER] [--offline]   check the whole set-up, one line per check
   eks-token completion bash|zsh               print a shell completion script
   eks-token --version | --help
 
@@ -154,6 +155,24 @@ Flags:
   -i, --cluster-id CLUSTER    cluster name, or a DNS name whose TXT record holds it (needed by --sts)
       --sts                   also send the token's GetCallerIdentity to STS with x-k8s-aws-id, as EKS does
       --dns-server HOST[:PORT]  DNS server for a TXT cluster id (else EKS_TOKEN_DNS_SERVER, /etc/resolv.conf)
+  -h, --help                  this help`,
+  doctor: `Usage: eks-token doctor [-i CLUSTER] [--kubeconfig FILE] [--offline] [flags]
+
+Checks the set-up and prints one line per check, ok, warn or fail, with the fix: the Node that runs
+eks-token; which eks-token kubectl runs for "command: eks-token"; every kubeconfig user that runs
+eks-token, aws eks get-token or aws-iam-authenticator, and whether its arguments parse; NODE_EXTRA_CA_CERTS;
+the credential source and the identity STS reports, and the clock against STS's (more than 5 minutes
+off fails every token); the TXT record behind each dotted cluster id; the daemon and its socket
+directory. Exit code 1 when a check fails. Never prints keys or tokens.
+
+Flags:
+  -i, --cluster-id CLUSTER    also check this cluster id (a dotted one: its TXT record)
+      --kubeconfig FILE       check this file (else the files in KUBECONFIG, else ~/.kube/config)
+      --offline               do not call STS (credentials are named, not resolved)
+      --region REGION         STS region (else AWS_REGION, AWS_DEFAULT_REGION, the profile)
+      --profile PROFILE       AWS profile (else AWS_PROFILE)
+  -r, --role ARN              also assume this role
+      --dns-server HOST[:PORT]  DNS server for a dotted -i (else EKS_TOKEN_DNS_SERVER, /etc/resolv.conf)
   -h, --help                  this help`,
   completion: `Usage: eks-token completion bash|zsh
 

@@ -478,6 +478,8 @@ export async function startStsTestServer(opts: StsTestServerOptions = {}): Promi
   }
 
   const server = createServer((req, res) => {
+    // STS dates its answers by its own clock, which is how a client sees its clock is off.
+    res.setHeader('date', new Date(now()).toUTCString());
     void handle(req, res);
   });
   await new Promise<void>((resolve, reject) => {

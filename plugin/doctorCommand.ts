@@ -1,0 +1,82 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { isDnsClusterId } from '../src/dns/resolveClusterName.js';
+import { parseFlags, type TokenRequest } from '../src/token/parseCommandLine.js';
+import type { PluginDeps } from './deps.js';
+import { checkCaCerts } from './doctor/checkCaCerts.js';
+import { checkDaemon } from './doctor/checkDaemon.js';
+import { checkKubeconfig } from './doctor/checkKubeconfig.js';
+import { checkNode, checkPathLookup } from './doctor/checkNode.js';
+import { type Check, formatCheck } from './doctor/doctorCheck.js';
+
+const DOCTOR_OPTIONS = {
+  'cluster-id': { type: 'string', short: 'i' },
+  kubeconfig: { type: 'string' },
+  offline: { type: 'boolean' },
+  region: { type: 'string' },
+  profile: { type: 'string' },
+  role: { type: 'string', short: 'r' },
+  'dns-server': { type: 'string', multiple: true },
+} as const;
+
+/** `eks-token doctor`: one line per check of the whole set-up; exit 1 when any check fails. */
+export async function runDoctorCommand(args: string[], deps: PluginDeps): Promise<number> {
+  const { values } = parseFlags(args, DOCTOR_OPTIONS, 'doctor');
+  const env = deps.env;
+  let failed = false;
+  // Each line as soon as it is known: a slow network check never hides the ones before it.
+  const report = (checks: Check | Check[]) => {
+    for (const check of [checks].flat()) {
+      failed ||= check.status === 'fail';
+      deps.stdout.write(`${formatCheck(check)}\n`);
+    }
+  };
+  report(checkNode(deps.selfPath));
+  report(checkPathLookup(deps.selfPath, env));
+  const files = values.kubeconfig
+    ? [values.kubeconfig]
+    : env.KUBECONFIG
+      ? env.KUBECONFIG.split(':').filter(Boolean)
+      : [join(env.HOME || homedir(), '.kube', 'config')];
+  const kubeconfig = checkKubeconfig(files, Boolean(values.kubeconfig || env.KUBECONFIG), env);
+  report(kubeconfig.checks);
+  report(checkCaCerts(env));
+  const dnsServers = values['dns-server'] ?? env.EKS_TOKEN_DNS_SERVER?.split(/[\s,]+/).filter(Boolean);
+  const request: TokenRequest = {
+    // GetCallerIdentity needs some x-k8s-aws-id; a dotted -i is looked up on its own line below.
+    clusterId:
+      values['cluster-id'] && !isDnsClusterId(values['cluster-id'])
+        ? values['cluster-id']
+        : 'eks-token-doctor',
+    ...(values.region ? { region: values.region } : {}),
+    ...(values.profile ? { profile: values.profile } : {}),
+    ...(values.role ? { roleArn: values.role } : {}),
+  };
+  if (values.offline) {
+    const { describeCredentialSource } = await import('./doctor/checkAws.js');
+    report({
+      status: 'ok',
+      area: 'credentials',
+      detail: `${describeCredentialSource(request, env)} (not checked: --offline)`,
+    });
+  } else {
+    const { checkAws } = await import('./doctor/checkAws.js');
+    report(await checkAws(request, env, deps.now));
+  }
+  const dotted = new Map<string, { clusterId: string; dnsServers?: string[] }>();
+  const cluster = values['cluster-id'];
+  if (cluster && isDnsClusterId(cluster))
+    dotted.set(cluster, { clusterId: cluster, ...(dnsServers ? { dnsServers } : {}) });
+  for (const r of kubeconfig.requests)
+    if (isDnsClusterId(r.clusterId) && !dotted.has(r.clusterId))
+      dotted.set(r.clusterId, {
+        clusterId: r.clusterId,
+        ...(r.dnsServers ? { dnsServers: r.dnsServers } : {}),
+      });
+  if (dotted.size > 0) {
+    const { checkDns } = await import('./doctor/checkDns.js');
+    report(await checkDns([...dotted.values()], deps.now));
+  }
+  report(await checkDaemon(env));
+  return failed ? 1 : 0;
+}
