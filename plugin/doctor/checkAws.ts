@@ -96,7 +96,7 @@ export async function checkClock(stsHost: string, env: Env, now: () => number): 
     return {
       status: 'fail',
       area: 'clock',
-      detail: `${detail}: every token is refused beyond 5 minutes`,
+      detail: `${detail}: AWS refuses requests signed more than 5 minutes off`,
       fix: 'sync the clock (timedatectl set-ntp true, or your OS time settings)',
     };
   if (Math.abs(skew) > SKEW_WARN_MS)

@@ -147,7 +147,7 @@ describe('eks-token doctor', { skip: hasDnsmasq() ? false : 'dnsmasq not install
         assert.equal(r.code, 1);
         assert.match(
           r.line('fail', 'clock') ?? r.stdout,
-          /^fail clock {7}(599|600|601) s behind STS \(Date from 127\.0\.0\.1:\d+\): every token is refused beyond 5 minutes; fix: sync the clock/,
+          /^fail clock {7}(599|600|601) s behind STS \(Date from 127\.0\.0\.1:\d+\): AWS refuses requests signed more than 5 minutes off; fix: sync the clock/,
         );
       } finally {
         clock = Date.now;
