@@ -14,6 +14,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { build } from 'esbuild';
+import { writeThirdPartyLicenses } from './thirdPartyLicenses.mjs';
 
 const root = process.cwd();
 const ENTRIES = { cli: 'plugin/cli.ts', credentialChild: 'daemon/credentialChild.ts' };
@@ -133,3 +134,4 @@ if (computed.length > 0) {
 rmSync('dist/bundle', { recursive: true, force: true });
 mkdirSync('dist/bundle', { recursive: true });
 for (const file of pass.result.outputFiles) writeFileSync(file.path, file.text);
+writeThirdPartyLicenses(pass.result.metafile, 'dist/bundle/THIRD-PARTY-LICENSES.txt');

@@ -42,7 +42,7 @@ describe('the npm package', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it('holds the bundle, the launcher, README, LICENSE and package.json, nothing else', async () => {
+  it('holds the bundle and its licences, the launcher, README, LICENSE and package.json, nothing else', async () => {
     const bundles = (await readdir(join(ROOT, 'dist/bundle'))).filter((f) => f.endsWith('.cjs'));
     assert.ok(bundles.includes('cli.cjs'));
     const expected = [
@@ -50,9 +50,20 @@ describe('the npm package', () => {
       'README.md',
       'bin/eks-token',
       'package.json',
+      'dist/bundle/THIRD-PARTY-LICENSES.txt',
       ...bundles.map((f) => `dist/bundle/${f}`),
     ].sort();
     assert.deepEqual(files, expected);
+    // Every inlined package's licence travels with it: yaml (ISC) and undici (MIT) among them.
+    const notices = await readFile(join(ROOT, 'dist/bundle/THIRD-PARTY-LICENSES.txt'), 'utf8');
+    for (const name of [
+      'yaml',
+      'undici',
+      'dns-packet',
+      '@smithy/signature-v4',
+      '@aws-sdk/credential-providers',
+    ])
+      assert.match(notices, new RegExp(`^${name}@\\d+\\.\\d+\\.\\d+ \\(`, 'm'), name);
     const manifest = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8'));
     // The bundle inlines every dependency; an install runs nothing.
     assert.deepEqual(manifest.dependencies ?? {}, {});
