@@ -92,7 +92,7 @@ describe('eks-token doctor', { skip: hasDnsmasq() ? false : 'dnsmasq not install
     assert.equal(r.code, 0, r.stdout + r.stderr);
     for (const l of r.lines) assert.match(l, /^(ok|warn) /, l);
     // ok when install.sh recorded this Node or it is beside the launcher; a checkout finds it on PATH.
-    assert.match(r.lines[0] ?? '', /^(ok|warn) node {8}Node v\d+\.\d+\.\d+ at \//);
+    assert.match(r.lines[0] ?? '', /^(ok {3}|warn )node {8}Node v\d+\.\d+\.\d+ at \//);
     assert.equal(r.line('ok', 'path'), `ok   path        kubectl runs ${CLI} for "eks-token", this copy`);
     assert.match(
       r.line('ok', 'kubeconfig') ?? '',
