@@ -2,12 +2,12 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { isDnsClusterId } from '../src/dns/resolveClusterName.js';
 import { parseFlags, type TokenRequest } from '../src/token/parseCommandLine.js';
+import { checkCaCerts } from './checkCaCerts.js';
+import { checkDaemon } from './checkDaemon.js';
+import { checkKubeconfig } from './checkKubeconfig.js';
+import { checkNode, checkPathLookup } from './checkNode.js';
 import type { PluginDeps } from './deps.js';
-import { checkCaCerts } from './doctor/checkCaCerts.js';
-import { checkDaemon } from './doctor/checkDaemon.js';
-import { checkKubeconfig } from './doctor/checkKubeconfig.js';
-import { checkNode, checkPathLookup } from './doctor/checkNode.js';
-import { type Check, formatCheck } from './doctor/doctorCheck.js';
+import { type Check, formatCheck } from './doctorCheck.js';
 
 const DOCTOR_OPTIONS = {
   'cluster-id': { type: 'string', short: 'i' },
@@ -53,14 +53,14 @@ export async function runDoctorCommand(args: string[], deps: PluginDeps): Promis
     ...(values.role ? { roleArn: values.role } : {}),
   };
   if (values.offline) {
-    const { describeCredentialSource } = await import('./doctor/checkAws.js');
+    const { describeCredentialSource } = await import('./checkAws.js');
     report({
       status: 'ok',
       area: 'credentials',
       detail: `${describeCredentialSource(request, env)} (not checked: --offline)`,
     });
   } else {
-    const { checkAws } = await import('./doctor/checkAws.js');
+    const { checkAws } = await import('./checkAws.js');
     report(await checkAws(request, env, deps.now));
   }
   const dotted = new Map<string, { clusterId: string; dnsServers?: string[] }>();
@@ -74,7 +74,7 @@ export async function runDoctorCommand(args: string[], deps: PluginDeps): Promis
         ...(r.dnsServers ? { dnsServers: r.dnsServers } : {}),
       });
   if (dotted.size > 0) {
-    const { checkDns } = await import('./doctor/checkDns.js');
+    const { checkDns } = await import('./checkDns.js');
     report(await checkDns([...dotted.values()], deps.now));
   }
   report(await checkDaemon(env));

@@ -1,10 +1,10 @@
 import { request } from 'undici';
-import { staticEnvCredentials } from '../../src/aws/staticEnvCredentials.js';
-import { trustExtraCaCerts } from '../../src/aws/trustExtraCaCerts.js';
-import { EksTokenError, formatErrorLine } from '../../src/shared/EksTokenError.js';
-import { fetchCallerIdentity } from '../../src/token/fetchCallerIdentity.js';
-import { credentialsForRequest, type MintDeps, resolveRequest } from '../../src/token/mintToken.js';
-import type { TokenRequest } from '../../src/token/parseCommandLine.js';
+import { staticEnvCredentials } from '../src/aws/staticEnvCredentials.js';
+import { trustExtraCaCerts } from '../src/aws/trustExtraCaCerts.js';
+import { EksTokenError, formatErrorLine } from '../src/shared/EksTokenError.js';
+import { fetchCallerIdentity } from '../src/token/fetchCallerIdentity.js';
+import { credentialsForRequest, type MintDeps, resolveRequest } from '../src/token/mintToken.js';
+import type { TokenRequest } from '../src/token/parseCommandLine.js';
 import type { Check } from './doctorCheck.js';
 
 type Env = Record<string, string | undefined>;

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { parseKubeconfig } from '../../src/kubeconfig/updateKubeconfig.js';
-import { formatErrorLine } from '../../src/shared/EksTokenError.js';
-import { parseTokenCommand, type TokenRequest } from '../../src/token/parseCommandLine.js';
-import { findOnPath } from '../resolveCommandName.js';
+import { parseKubeconfig } from '../src/kubeconfig/updateKubeconfig.js';
+import { formatErrorLine } from '../src/shared/EksTokenError.js';
+import { parseTokenCommand, type TokenRequest } from '../src/token/parseCommandLine.js';
 import type { Check } from './doctorCheck.js';
+import { findOnPath } from './resolveCommandName.js';
 
 type Env = Record<string, string | undefined>;
 

@@ -1,5 +1,5 @@
-import { probeSocket } from '../../src/protocol/daemonControl.js';
-import { resolveSocketPath, socketDirOf, socketDirProblem } from '../../src/protocol/socketPath.js';
+import { probeSocket } from '../src/protocol/daemonControl.js';
+import { resolveSocketPath, socketDirOf, socketDirProblem } from '../src/protocol/socketPath.js';
 import type { Check } from './doctorCheck.js';
 
 /** The socket directory's safety and what listens on the daemon's socket. */

@@ -1,5 +1,5 @@
-import { resolveClusterName } from '../../src/dns/resolveClusterName.js';
-import { formatErrorLine } from '../../src/shared/EksTokenError.js';
+import { resolveClusterName } from '../src/dns/resolveClusterName.js';
+import { formatErrorLine } from '../src/shared/EksTokenError.js';
 import type { Check } from './doctorCheck.js';
 
 /** The TXT answer behind each dotted cluster id: the cluster name it names, or why there is none. */

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { findOnPath, launcherOf, sameFile } from '../resolveCommandName.js';
 import type { Check } from './doctorCheck.js';
+import { findOnPath, launcherOf, sameFile } from './resolveCommandName.js';
 
 /** The Node running eks-token: version, path, and whether kubectl finds it without a shell's PATH. */
 export function checkNode(selfPath: string | undefined, execPath = process.execPath): Check {
