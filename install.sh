@@ -55,7 +55,8 @@ node -e 'process.exit(typeof process.getBuiltinModule === "function" ? 0 : 1)' |
 
 cd "$here"
 if [ "$skip_build" = 0 ]; then
-  npm ci --no-audit --no-fund --loglevel=error
+  # Dev dependencies are the build tools and what the bundle inlines, even with NODE_ENV=production.
+  npm ci --include=dev --no-audit --no-fund --loglevel=error
   npm run --silent build
 fi
 [ -f dist/bundle/cli.cjs ] || { echo "eks-token install: dist/bundle/cli.cjs missing: run without --skip-build" >&2; exit 1; }

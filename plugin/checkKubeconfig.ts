@@ -20,7 +20,11 @@ interface ExecSection {
   env?: unknown;
 }
 
-/** Looks at every user in the files whose exec runs eks-token, `aws eks get-token` or aws-iam-authenticator. */
+/**
+ * Looks at every user in the files whose exec runs eks-token, `aws eks get-token` or
+ * aws-iam-authenticator. A missing file fails only when `explicit` (--kubeconfig): kubectl skips
+ * missing KUBECONFIG files.
+ */
 export function checkKubeconfig(files: string[], explicit: boolean, env: Env): KubeconfigReport {
   const report: KubeconfigReport = { checks: [], requests: [] };
   for (const file of files) {

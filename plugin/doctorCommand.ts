@@ -38,7 +38,7 @@ export async function runDoctorCommand(args: string[], deps: PluginDeps): Promis
     : env.KUBECONFIG
       ? env.KUBECONFIG.split(':').filter(Boolean)
       : [join(env.HOME || homedir(), '.kube', 'config')];
-  const kubeconfig = checkKubeconfig(files, Boolean(values.kubeconfig || env.KUBECONFIG), env);
+  const kubeconfig = checkKubeconfig(files, Boolean(values.kubeconfig), env);
   report(kubeconfig.checks);
   report(checkCaCerts(env));
   const dnsServers = values['dns-server'] ?? env.EKS_TOKEN_DNS_SERVER?.split(/[\s,]+/).filter(Boolean);
