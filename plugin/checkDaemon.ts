@@ -1,4 +1,4 @@
-import { probeSocket } from '../src/protocol/daemonControl.js';
+import { probeSocket } from '../src/protocol/sendControl.js';
 import { resolveSocketPath, socketDirOf, socketDirProblem } from '../src/protocol/socketPath.js';
 import type { Check } from './doctorCheck.js';
 

@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { isDnsClusterId } from '../src/dns/resolveClusterName.js';
+import { isDnsClusterId } from '../src/dns/clusterId.js';
 import { parseFlags, type TokenRequest } from '../src/token/parseCommandLine.js';
 import { checkCaCerts } from './checkCaCerts.js';
 import { checkDaemon } from './checkDaemon.js';

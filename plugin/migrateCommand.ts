@@ -8,6 +8,7 @@ import { parseFlags } from '../src/token/parseCommandLine.js';
 import type { PluginDeps } from './deps.js';
 import { readKubeconfigFile, writeKubeconfigFile } from './kubeconfigFile.js';
 import { kubeconfigPath } from './kubeconfigFlags.js';
+import { resolveCommandName } from './resolveCommandName.js';
 
 const OPTIONS = {
   migrate: { type: 'boolean' },
@@ -23,9 +24,13 @@ export async function runMigrateCommand(args: string[], deps: PluginDeps): Promi
   const { values } = parseFlags(args, OPTIONS, 'kubeconfig --migrate');
   const path = kubeconfigPath(values.kubeconfig, deps.env);
   const { text, doc } = await readKubeconfigFile(path, false);
-  const result = await migrateKubeconfig(doc, (command) =>
-    readWrapperScript(command, { kubeconfigDir: dirname(path), path: deps.env.PATH }),
+  const { command, note } = resolveCommandName(deps.selfPath, deps.env);
+  const result = await migrateKubeconfig(
+    doc,
+    (wrapper) => readWrapperScript(wrapper, { kubeconfigDir: dirname(path), path: deps.env.PATH }),
+    command,
   );
+  if (result.migrated.length > 0) deps.stderr.write(`${note}\n`);
   deps.stdout.write(describeMigration(result));
   const count = `${result.migrated.length} user${result.migrated.length === 1 ? '' : 's'}`;
   if (result.migrated.length === 0) {

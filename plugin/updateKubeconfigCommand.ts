@@ -10,6 +10,7 @@ import { parseFlags } from '../src/token/parseCommandLine.js';
 import { type PluginDeps, readLine } from './deps.js';
 import { readKubeconfigFile, writeKubeconfigFile } from './kubeconfigFile.js';
 import { kubeconfigPath } from './kubeconfigFlags.js';
+import { resolveCommandName } from './resolveCommandName.js';
 
 // The flags of `aws eks update-kubeconfig`, plus the global options that matter to it.
 const OPTIONS = {
@@ -64,12 +65,18 @@ export async function runUpdateKubeconfigCommand(args: string[], deps: PluginDep
   const names = awsEntryNames(described.arn, values.alias, values['user-alias']);
   // As aws writes it: the session's profile (flag, AWS_DEFAULT_PROFILE, AWS_PROFILE) and the ARN's region.
   const profile = values.profile || deps.env.AWS_DEFAULT_PROFILE || deps.env.AWS_PROFILE;
-  const exec = execUser({
-    clusterId: described.localClusterId ?? name,
-    region: arnRegion(described.arn),
-    ...(values['role-arn'] ? { roleArn: values['role-arn'] } : {}),
-    ...(profile ? { profile } : {}),
-  });
+  // A command kubectl can find; said on stderr, so stdout stays as aws prints it.
+  const { command, note } = resolveCommandName(deps.selfPath, deps.env);
+  const exec = {
+    ...execUser({
+      clusterId: described.localClusterId ?? name,
+      region: arnRegion(described.arn),
+      ...(values['role-arn'] ? { roleArn: values['role-arn'] } : {}),
+      ...(profile ? { profile } : {}),
+    }),
+    command,
+  };
+  deps.stderr.write(`${note}\n`);
   const path = await chooseKubeconfigFile(values.kubeconfig, deps.env, names.clusterName);
   const { text, doc } = await readKubeconfigFile(path, true);
   const cluster = {

@@ -37,7 +37,12 @@ export type WrapperReader = (command: string) => Promise<string | undefined>;
  * or a wrapper script around one of them into the eks-token call that signs as the same identity.
  * Only that user's exec command, args and env change; every other node keeps its text and comments.
  */
-export async function migrateKubeconfig(doc: Document, readWrapper: WrapperReader): Promise<MigrationResult> {
+export async function migrateKubeconfig(
+  doc: Document,
+  readWrapper: WrapperReader,
+  /** What the users run from now on (plugin/resolveCommandName.ts decides: a name kubectl finds). */
+  command = 'eks-token',
+): Promise<MigrationResult> {
   const result: MigrationResult = { migrated: [], skipped: [] };
   const users = (doc.contents as YAMLMap | null)?.get('users', true);
   if (!isSeq(users)) return result;
@@ -69,7 +74,7 @@ export async function migrateKubeconfig(doc: Document, readWrapper: WrapperReade
       ...(translation.region ? { region: translation.region } : {}),
       ...(translation.roleArn ? { roleArn: translation.roleArn } : {}),
     });
-    const to = { command: written.command, ...eksTokenExec(translation, env, written.args) };
+    const to = { command, ...eksTokenExec(translation, env, written.args) };
     exec.set('command', to.command);
     exec.set('args', doc.createNode(to.args));
     // An unchanged env keeps its node (and its text); an emptied one goes, as kubectl omits it.

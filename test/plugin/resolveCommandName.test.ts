@@ -134,4 +134,21 @@ describe('eks-token kubeconfig with eks-token off PATH', {
     assert.equal(who.code, 0, who.stderr);
     assert.equal(whoamiUser(who.stdout).username, 'erin');
   });
+
+  it('kubeconfig --migrate writes the launcher path too, and says so', async () => {
+    const kc = join(dir, 'migrate.yaml');
+    await writeFile(
+      kc,
+      'apiVersion: v1\nkind: Config\nusers:\n- name: old\n  user:\n    exec:\n' +
+        '      apiVersion: client.authentication.k8s.io/v1beta1\n      command: aws\n' +
+        '      args: [--region, eu-west-1, eks, get-token, --cluster-name, eks-green]\n',
+    );
+    const r = await runCli(
+      ['kubeconfig', '--migrate', '--kubeconfig', kc],
+      isolatedEnv({ HOME: dir, PATH: '/usr/bin:/bin' }),
+    );
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, `exec command: ${CLI} (eks-token is not on PATH)\n`);
+    assert.equal(parse(await readFile(kc, 'utf8')).users[0].user.exec.command, CLI);
+  });
 });
