@@ -1,10 +1,10 @@
 // The licences of the packages the bundle inlines (esbuild's metafile lists every input file), in
 // one file shipped beside the bundle: the MIT, ISC and BSD terms ask for their notices to travel
 // with copies, and the bundle drops source comments.
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** Writes `file` with each inlined package's name, version, licence and licence text. */
+/** Writes `file` (when any package is inlined) with each inlined package's name, version, licence and licence text. */
 export function writeThirdPartyLicenses(metafile, file) {
   const packages = new Set();
   for (const input of Object.keys(metafile.inputs)) {
@@ -25,9 +25,9 @@ export function writeThirdPartyLicenses(metafile, file) {
       `${manifest.name}@${manifest.version} (${manifest.license})`,
     ]);
   }
+  // Nothing inlined (a tree without packages): nothing to credit, no file.
+  if (byText.size === 0) return;
   const sections = [...byText].map(([text, names]) => `${names.join('\n')}\n\n${text}\n`);
-  if (sections.length === 0 || !existsSync('node_modules'))
-    throw new Error('thirdPartyLicenses: no inlined packages found');
   writeFileSync(
     file,
     `Packages inlined in eks-token's bundle and their licences.\n\n${sections.join(`\n${'-'.repeat(72)}\n\n`)}`,
