@@ -1,4 +1,7 @@
 import { basename } from 'node:path';
+import { EksTokenError } from '../shared/EksTokenError.js';
+import { TOKEN_OPTIONS, type TokenRequest } from '../token/parseCommandLine.js';
+import { parseTokenArgv, tokenOptionName } from '../token/splitCommandLine.js';
 
 /** The exec section's command, args and env as a kubeconfig user holds them. */
 export interface StoredExec {
@@ -21,119 +24,136 @@ export interface EksTokenIdentity {
 /** undefined: not an AWS token call; a string: one that cannot be translated safely, and why. */
 export type Translation = EksTokenIdentity | string | undefined;
 
-type Flag = { takesValue: boolean; to?: keyof EksTokenIdentity | 'extra'; extra?: string };
+type Tool = EksTokenIdentity['tool'];
 
-// aws CLI: flags that decide the token, and global options that cannot change it.
-const AWS_FLAGS: Record<string, Flag> = {
-  '--cluster-name': { takesValue: true, to: 'clusterId' },
-  // Outposts clusters sign their id, which aws eks update-kubeconfig passes this way.
-  '--cluster-id': { takesValue: true, to: 'clusterId' },
-  '--role-arn': { takesValue: true, to: 'roleArn' },
-  // aws eks update-kubeconfig writes the abbreviation argparse accepts.
-  '--role': { takesValue: true, to: 'roleArn' },
-  '--region': { takesValue: true, to: 'region' },
-  '--profile': { takesValue: true, to: 'profile' },
-  '--output': { takesValue: true },
-  '--color': { takesValue: true },
-  '--cli-read-timeout': { takesValue: true },
-  '--cli-connect-timeout': { takesValue: true },
-  '--debug': { takesValue: false },
-  '--no-cli-pager': { takesValue: false },
-  '--no-paginate': { takesValue: false },
+// Which token flags each tool's stored call may carry for eks-token to take it over; what each flag
+// means is TOKEN_OPTIONS and parseTokenArgv's alone. Anything else (--endpoint-url, eks-token's own
+// flags) makes translateAwsExec refuse. --role is the abbreviation aws eks update-kubeconfig
+// writes, --cluster-id the Outposts cluster id it passes.
+const TRANSLATED: Record<Tool, ReadonlySet<string>> = {
+  aws: new Set([
+    'cluster-name',
+    'cluster-id',
+    'role-arn',
+    'role',
+    'region',
+    'profile',
+    'output',
+    'color',
+    'cli-read-timeout',
+    'cli-connect-timeout',
+    'debug',
+    'no-cli-pager',
+    'no-paginate',
+  ]),
+  'aws-iam-authenticator': new Set([
+    'cluster-id',
+    'role',
+    'region',
+    'external-id',
+    'session-name',
+    'forward-session-name',
+    'cache',
+  ]),
 };
 
-const AUTHENTICATOR_FLAGS: Record<string, Flag> = {
-  '--cluster-id': { takesValue: true, to: 'clusterId' },
-  '-i': { takesValue: true, to: 'clusterId' },
-  '--role': { takesValue: true, to: 'roleArn' },
-  '-r': { takesValue: true, to: 'roleArn' },
-  '--region': { takesValue: true, to: 'region' },
-  '--external-id': { takesValue: true, to: 'extra', extra: '--external-id' },
-  '-e': { takesValue: true, to: 'extra', extra: '--external-id' },
-  '--session-name': { takesValue: true, to: 'extra', extra: '--session-name' },
-  '-s': { takesValue: true, to: 'extra', extra: '--session-name' },
-  '--forward-session-name': { takesValue: false, to: 'extra', extra: '--forward-session-name' },
-  // A file cache of credentials: eks-token needs none, so it changes nothing about the token.
-  '--cache': { takesValue: false },
+// The command words of each tool's token call, and the command eks-token reads its flags as.
+const COMMAND: Record<Tool, { words: string[]; as: 'get-token' | 'token'; clusterFlag: string }> = {
+  aws: { words: ['eks', 'get-token'], as: 'get-token', clusterFlag: '--cluster-name' },
+  'aws-iam-authenticator': { words: ['token'], as: 'token', clusterFlag: '-i' },
 };
 
 /**
  * Reads a stored exec call of `aws [..] eks get-token ..` or `aws-iam-authenticator token ..` into
- * the identity eks-token must sign as. Conservative: any flag it does not know makes it refuse.
+ * the identity eks-token must sign as. Conservative: any flag it does not translate makes it refuse.
  */
 export function translateAwsExec(exec: StoredExec): Translation {
-  const tool = basename(exec.command);
+  const name = basename(exec.command);
+  if (name !== 'aws' && name !== 'aws-iam-authenticator') return undefined;
+  const tool: Tool = name;
+  const { words, as, clusterFlag } = COMMAND[tool];
+  if (!isSubsequence(words, exec.args)) return undefined;
+  const flags = readFlags(exec.args, tool);
+  if (typeof flags === 'string') return flags;
+  if (flags.positionals.join(' ') !== words.join(' ')) return undefined;
   const env = new Map(exec.env.map((e) => [e.name, e.value]));
-  if (tool === 'aws') {
-    if (!isSubsequence(['eks', 'get-token'], exec.args)) return undefined;
-    const parsed = readArgs(exec.args, AWS_FLAGS, ['eks', 'get-token']);
-    if (typeof parsed === 'string') return parsed;
-    if (parsed.positionals.join(' ') !== 'eks get-token') return undefined;
-    // botocore reads AWS_DEFAULT_PROFILE before AWS_PROFILE; write the one it would use.
-    const profile = parsed.identity.profile ?? env.get('AWS_DEFAULT_PROFILE') ?? env.get('AWS_PROFILE');
-    return finish({ ...parsed.identity, ...(profile ? { profile } : {}) }, 'aws', '--cluster-name');
+  let request: TokenRequest;
+  try {
+    const clusterVar = tool === 'aws' ? undefined : env.get('KUBERNETES_AWS_AUTHENTICATOR_CLUSTER_ID');
+    ({ request } = parseTokenArgv([as, ...flags.args], {
+      KUBERNETES_AWS_AUTHENTICATOR_CLUSTER_ID: clusterVar,
+    }));
+  } catch (error) {
+    if (!(error instanceof EksTokenError)) throw error;
+    return error.code === 'E_NO_CLUSTER_ID' ? `no ${clusterFlag} in its args` : error.message;
   }
+  // botocore reads AWS_DEFAULT_PROFILE before AWS_PROFILE; the authenticator's Go SDK only AWS_PROFILE.
+  const profile =
+    tool === 'aws'
+      ? (request.profile ?? env.get('AWS_DEFAULT_PROFILE') ?? env.get('AWS_PROFILE'))
+      : env.get('AWS_PROFILE');
+  const extraArgs: string[] = [];
+  // For aws, sessionName is get-token's own EKSGetTokenAuth, which eks-token get-token sets again.
   if (tool === 'aws-iam-authenticator') {
-    if (!exec.args.includes('token')) return undefined;
-    const parsed = readArgs(exec.args, AUTHENTICATOR_FLAGS, ['token']);
-    if (typeof parsed === 'string') return parsed;
-    if (parsed.positionals.join(' ') !== 'token') return undefined;
-    const clusterId = parsed.identity.clusterId ?? env.get('KUBERNETES_AWS_AUTHENTICATOR_CLUSTER_ID');
-    const profile = env.get('AWS_PROFILE');
-    return finish(
-      { ...parsed.identity, ...(clusterId ? { clusterId } : {}), ...(profile ? { profile } : {}) },
-      'aws-iam-authenticator',
-      '-i',
-    );
+    if (request.externalId) extraArgs.push('--external-id', request.externalId);
+    if (request.sessionName) extraArgs.push('--session-name', request.sessionName);
+    if (request.forwardSessionName) extraArgs.push('--forward-session-name');
   }
-  return undefined;
+  return {
+    tool,
+    clusterId: request.clusterId,
+    ...(request.region ? { region: request.region } : {}),
+    ...(request.roleArn ? { roleArn: request.roleArn } : {}),
+    ...(profile ? { profile } : {}),
+    extraArgs,
+  };
 }
 
 // Only a call that names the token command is judged at all; `aws sts ...` is simply not ours.
 function isSubsequence(words: string[], args: string[]): boolean {
-  const first = args.indexOf(words[0] ?? '');
-  return first >= 0 && args.indexOf(words[1] ?? '', first + 1) > first;
+  let from = 0;
+  for (const word of words) {
+    const at = args.indexOf(word, from);
+    if (at < 0) return false;
+    from = at + 1;
+  }
+  return true;
 }
 
-function finish(
-  identity: Partial<EksTokenIdentity>,
-  tool: EksTokenIdentity['tool'],
-  clusterFlag: string,
-): Translation {
-  if (!identity.clusterId) return `no ${clusterFlag} in its args`;
-  return { extraArgs: [], ...identity, tool, clusterId: identity.clusterId };
-}
-
-function readArgs(
-  args: string[],
-  flags: Record<string, Flag>,
-  expected: string[],
-): { identity: Partial<EksTokenIdentity>; positionals: string[] } | string {
-  const identity: Partial<EksTokenIdentity> & { extraArgs: string[] } = { extraArgs: [] };
+/**
+ * Splits the stored args into the command words and the flags, each flag rewritten `--name=value`
+ * so that parseTokenArgv reads it unambiguously; a string is the reason to refuse.
+ */
+function readFlags(args: string[], tool: Tool): { positionals: string[]; args: string[] } | string {
+  const expected = COMMAND[tool].words;
   const positionals: string[] = [];
+  const flags: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? '';
     if (!arg.startsWith('-')) {
-      // Another subcommand (aws sts ..., aws-iam-authenticator verify) is not a token call at all.
-      if (arg !== expected[positionals.length]) return { identity, positionals: [...positionals, arg] };
       positionals.push(arg);
+      // Another subcommand (aws sts ..., aws-iam-authenticator verify) is not a token call at all.
+      if (arg !== expected[positionals.length - 1]) return { positionals, args: flags };
       continue;
     }
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const name = eq < 0 ? arg : arg.slice(0, eq);
-    const flag = flags[name];
-    if (!flag) return `it passes ${name}, which eks-token does not translate`;
-    let value: string | undefined;
-    if (flag.takesValue) {
-      value = eq < 0 ? args[++i] : arg.slice(eq + 1);
-      if (value === undefined || value === '') return `${name} has no value`;
-    } else if (eq >= 0) {
-      return `it passes ${arg}, which eks-token does not translate`;
+    const shown = eq < 0 ? arg : arg.slice(0, eq);
+    const name = tokenOptionName(arg);
+    // The aws CLI has no short forms of these flags; -i, -r and the like are the authenticator's.
+    if (name === undefined || !TRANSLATED[tool].has(name) || (tool === 'aws' && !arg.startsWith('--'))) {
+      return `it passes ${shown}, which eks-token does not translate`;
     }
-    if (flag.to === 'extra' && flag.extra) identity.extraArgs.push(flag.extra, ...(value ? [value] : []));
-    else if (flag.to && flag.to !== 'extra' && value) Object.assign(identity, { [flag.to]: value });
+    const option = TOKEN_OPTIONS[name as keyof typeof TOKEN_OPTIONS];
+    if (option.type === 'boolean') {
+      if (eq >= 0) return `it passes ${arg}, which eks-token does not translate`;
+      flags.push(`--${name}`);
+      continue;
+    }
+    const value = eq < 0 ? args[++i] : arg.slice(eq + 1);
+    if (value === undefined || value === '') return `${shown} has no value`;
+    flags.push(`--${name}=${value}`);
   }
-  return { identity, positionals };
+  return { positionals, args: flags };
 }
 
 /** The eks-token exec args and env for an identity: flags from `tokenArgs`, the profile as AWS_PROFILE. */

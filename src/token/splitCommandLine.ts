@@ -22,7 +22,7 @@ export function splitCommandLine(argv: string[]): SplitCommandLine {
   while (i < argv.length) {
     const arg = argv[i] as string;
     if (arg.length < 2 || arg[0] !== '-') break;
-    const name = leadingOptionName(arg);
+    const name = tokenOptionName(arg);
     const option = name === undefined ? undefined : TOKEN_OPTIONS[name as keyof typeof TOKEN_OPTIONS];
     if (!option) break;
     // `--name=value` and boolean flags are one word; a string option takes the next one.
@@ -55,7 +55,9 @@ export function parseTokenArgv(argv: string[], env: Record<string, string | unde
   return parseTokenCommand(args, env, command);
 }
 
-function leadingOptionName(arg: string): string | undefined {
+/** The TOKEN_OPTIONS name of a flag word (`-i`, `--role`, `--region=x`), or undefined for any other word. */
+export function tokenOptionName(arg: string): string | undefined {
+  if (arg.length < 2 || arg[0] !== '-') return undefined;
   if (arg[1] !== '-') {
     if (arg.length !== 2) return undefined;
     for (const name in TOKEN_OPTIONS) {

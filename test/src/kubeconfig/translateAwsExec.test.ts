@@ -15,12 +15,12 @@ const authenticator = (args: string[], env: Array<{ name: string; value: string 
 test('the args aws eks update-kubeconfig writes, with --role and AWS_PROFILE', () => {
   const args = ['--region', 'eu-west-1', 'eks', 'get-token', '--cluster-name', 'prod', '--output', 'json'];
   assert.deepEqual(
-    aws([...args, '--role', 'arn:aws:iam::1:role/r'], [{ name: 'AWS_PROFILE', value: 'dev' }]),
+    aws([...args, '--role', 'arn:aws:iam::111122223333:role/r'], [{ name: 'AWS_PROFILE', value: 'dev' }]),
     {
       tool: 'aws',
       clusterId: 'prod',
       region: 'eu-west-1',
-      roleArn: 'arn:aws:iam::1:role/r',
+      roleArn: 'arn:aws:iam::111122223333:role/r',
       profile: 'dev',
       extraArgs: [],
     },
@@ -35,14 +35,14 @@ test('aws global options anywhere, --flag=value, --profile and AWS_DEFAULT_PROFI
         '--no-cli-pager',
         'get-token',
         '--cluster-name=prod',
-        '--role-arn=arn:r',
+        '--role-arn=arn:aws:iam::111122223333:role/r',
         '--debug',
         '--profile',
         'p',
       ],
       [{ name: 'AWS_DEFAULT_PROFILE', value: 'q' }],
     ),
-    { tool: 'aws', clusterId: 'prod', roleArn: 'arn:r', profile: 'p', extraArgs: [] },
+    { tool: 'aws', clusterId: 'prod', roleArn: 'arn:aws:iam::111122223333:role/r', profile: 'p', extraArgs: [] },
   );
   const both = [
     { name: 'AWS_PROFILE', value: 'b' },
@@ -59,13 +59,13 @@ test('aws global options anywhere, --flag=value, --profile and AWS_DEFAULT_PROFI
 test('aws-iam-authenticator token flags, long and short, and its cluster id variable', () => {
   assert.deepEqual(
     authenticator(
-      ['token', '-i', 'prod', '-r', 'arn:r', '-e', 'ext', '-s', 'sess', '--region', 'us-west-2', '--cache'],
+      ['token', '-i', 'prod', '-r', 'arn:aws:iam::111122223333:role/r', '-e', 'ext', '-s', 'sess', '--region', 'us-west-2', '--cache'],
       [{ name: 'AWS_PROFILE', value: 'dev' }],
     ),
     {
       tool: 'aws-iam-authenticator',
       clusterId: 'prod',
-      roleArn: 'arn:r',
+      roleArn: 'arn:aws:iam::111122223333:role/r',
       region: 'us-west-2',
       profile: 'dev',
       extraArgs: ['--external-id', 'ext', '--session-name', 'sess'],
@@ -165,7 +165,7 @@ test('readWrapperScript finds the executable kubectl would run: on PATH, or a pa
 test('property: any order of flags, = or separate values, and harmless aws options give the same identity', () => {
   const word = fc.stringMatching(/^[a-z][a-z0-9-]{0,12}$/);
   const identity = fc.record(
-    { clusterId: word, region: word, roleArn: word.map((w) => `arn:aws:iam::1:role/${w}`), profile: word },
+    { clusterId: word, region: word, roleArn: word.map((w) => `arn:aws:iam::111122223333:role/${w}`), profile: word },
     { requiredKeys: ['clusterId'] },
   );
   const harmless = fc.subarray([['--output', 'json'], ['--debug'], ['--no-cli-pager'], ['--color', 'off']]);
