@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { parseWrapperScript, readWrapperScript } from '../../../src/kubeconfig/readWrapperScript.js';
 import { eksTokenExec, translateAwsExec } from '../../../src/kubeconfig/translateAwsExec.js';
+import { parseTokenArgv } from '../../../src/token/splitCommandLine.js';
 
 const aws = (args: string[], env: Array<{ name: string; value: string }> = []) =>
   translateAwsExec({ command: 'aws', args, env });
@@ -42,7 +43,13 @@ test('aws global options anywhere, --flag=value, --profile and AWS_DEFAULT_PROFI
       ],
       [{ name: 'AWS_DEFAULT_PROFILE', value: 'q' }],
     ),
-    { tool: 'aws', clusterId: 'prod', roleArn: 'arn:aws:iam::111122223333:role/r', profile: 'p', extraArgs: [] },
+    {
+      tool: 'aws',
+      clusterId: 'prod',
+      roleArn: 'arn:aws:iam::111122223333:role/r',
+      profile: 'p',
+      extraArgs: [],
+    },
   );
   const both = [
     { name: 'AWS_PROFILE', value: 'b' },
@@ -59,7 +66,20 @@ test('aws global options anywhere, --flag=value, --profile and AWS_DEFAULT_PROFI
 test('aws-iam-authenticator token flags, long and short, and its cluster id variable', () => {
   assert.deepEqual(
     authenticator(
-      ['token', '-i', 'prod', '-r', 'arn:aws:iam::111122223333:role/r', '-e', 'ext', '-s', 'sess', '--region', 'us-west-2', '--cache'],
+      [
+        'token',
+        '-i',
+        'prod',
+        '-r',
+        'arn:aws:iam::111122223333:role/r',
+        '-e',
+        'ext',
+        '-s',
+        'sess',
+        '--region',
+        'us-west-2',
+        '--cache',
+      ],
       [{ name: 'AWS_PROFILE', value: 'dev' }],
     ),
     {
@@ -165,7 +185,12 @@ test('readWrapperScript finds the executable kubectl would run: on PATH, or a pa
 test('property: any order of flags, = or separate values, and harmless aws options give the same identity', () => {
   const word = fc.stringMatching(/^[a-z][a-z0-9-]{0,12}$/);
   const identity = fc.record(
-    { clusterId: word, region: word, roleArn: word.map((w) => `arn:aws:iam::111122223333:role/${w}`), profile: word },
+    {
+      clusterId: word,
+      region: word,
+      roleArn: word.map((w) => `arn:aws:iam::111122223333:role/${w}`),
+      profile: word,
+    },
     { requiredKeys: ['clusterId'] },
   );
   const harmless = fc.subarray([['--output', 'json'], ['--debug'], ['--no-cli-pager'], ['--color', 'off']]);
@@ -189,6 +214,65 @@ test('property: any order of flags, = or separate values, and harmless aws optio
         extraArgs: [],
         ...rest,
       });
+    }),
+  );
+});
+
+test('what eks-token would reject in the call, or the aws CLI does not accept, is refused with the reason', () => {
+  assert.match(String(aws(['eks', 'get-token', '--cluster-name', 'c', '--role', 'arn:r'])), /--role "arn:r"/);
+  assert.match(String(aws(['eks', 'get-token', '--cluster-name', 'c', '--output', 'text'])), /--output text/);
+  // -i is the authenticator's; the aws CLI would refuse it, so the entry is not working today.
+  assert.match(String(aws(['eks', 'get-token', '-i', 'c'])), /-i, which/);
+  assert.match(String(authenticator(['token', '-i', 'c', '--profile', 'p'])), /--profile, which/);
+  assert.match(String(authenticator(['token', '-i', 'c', '-s', 'ab', '--forward-session-name'])), /exclude/);
+});
+
+test('property: translateAwsExec signs as parseTokenArgv reads the same command line', () => {
+  const word = fc.stringMatching(/^[a-z][a-z0-9-]{0,12}$/);
+  const arn = word.map((w) => `arn:aws:iam::111122223333:role/${w}`);
+  const flag = fc.oneof(
+    fc.tuple(fc.constantFrom('--cluster-name', '--cluster-id'), word),
+    fc.tuple(fc.constantFrom('--role', '--role-arn'), arn),
+    fc.tuple(fc.constant('--region'), word),
+    fc.tuple(fc.constant('--profile'), word),
+    fc.tuple(fc.constantFrom('--debug', '--no-cli-pager')),
+  );
+  const authFlag = fc.oneof(
+    fc.tuple(fc.constantFrom('-i', '--cluster-id'), word),
+    fc.tuple(fc.constantFrom('-r', '--role'), arn),
+    fc.tuple(fc.constant('--region'), word),
+    fc.tuple(fc.constantFrom('-e', '--external-id'), word),
+    fc.tuple(fc.constant('--cache')),
+  );
+  const same = (translated: unknown, argv: string[]) => {
+    const { request } = parseTokenArgv(argv, {});
+    const id = translated as { clusterId: string; roleArn?: string; region?: string; profile?: string };
+    assert.deepEqual(
+      { clusterId: id.clusterId, roleArn: id.roleArn, region: id.region, profile: id.profile },
+      {
+        clusterId: request.clusterId,
+        roleArn: request.roleArn,
+        region: request.region,
+        profile: request.profile,
+      },
+    );
+  };
+  fc.assert(
+    fc.property(
+      fc.array(flag, { maxLength: 4 }),
+      fc.array(flag, { maxLength: 4 }),
+      word,
+      (before, after, c) => {
+        // Global options before `eks get-token`, as kubeconfigs hold them; the cluster always named.
+        const argv = [...before.flat(), 'eks', 'get-token', '--cluster-name', c, ...after.flat()];
+        same(aws(argv), argv);
+      },
+    ),
+  );
+  fc.assert(
+    fc.property(fc.array(authFlag, { maxLength: 5 }), word, (flags, c) => {
+      const argv = ['token', '-i', c, ...flags.flat()];
+      same(authenticator(argv), argv);
     }),
   );
 });
