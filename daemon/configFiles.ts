@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
+import { EksTokenError } from '../src/shared/EksTokenError.js';
 
 /** The AWS config and credentials files a caller's environment points at. */
 export interface AwsFiles {
@@ -22,14 +23,39 @@ export function awsFilePaths(env: Record<string, string | undefined>): AwsFiles 
   };
 }
 
-/** A string that changes whenever either file is written, replaced, created or removed. */
+/**
+ * A string that changes whenever either file is written, replaced, created or removed. Never throws:
+ * a path that cannot be looked at, or is not a regular file, gives a stamp `unreadableFile` reports.
+ */
 export function filesStamp(files: AwsFiles): string {
   return `${fileStamp(files.config)}|${fileStamp(files.credentials)}`;
 }
 
+/**
+ * Why the daemon leaves a request with this stamp to the plugin (a path it must not read: the
+ * callers choose these paths, and a FIFO or a slow device would hold one of the few threads every
+ * caller's file reads share), or undefined.
+ */
+export function unreadableFile(files: AwsFiles, stamp: string): string | undefined {
+  if (!stamp.includes('!')) return undefined;
+  const [config = '', credentials = ''] = stamp.split('|');
+  const [path, why] = config.startsWith('!') ? [files.config, config] : [files.credentials, credentials];
+  return `the AWS file ${path} ${why.slice(1)}`;
+}
+
 function fileStamp(path: string): string {
-  const stat = statSync(path, { throwIfNoEntry: false, bigint: false });
-  return stat ? `${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}` : '-';
+  let stat: ReturnType<typeof statSync>;
+  try {
+    stat = statSync(path, { throwIfNoEntry: false, bigint: false });
+  } catch (error) {
+    // EACCES, ELOOP, ENAMETOOLONG, EIO...: the plugin reads it itself and reports what it finds.
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ENOTDIR' ? '-' : `!cannot be looked at (${code ?? 'error'})`;
+  }
+  if (!stat) return '-';
+  if (!stat.isFile())
+    return `!is not a regular file${stat.isFIFO() ? ' (a FIFO)' : stat.isDirectory() ? ' (a directory)' : ''}`;
+  return `${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`;
 }
 
 const lastRead = new Map<string, string>();
@@ -42,6 +68,9 @@ const lastRead = new Map<string, string>();
 export async function refreshSharedIni(files: AwsFiles, stamp: string): Promise<void> {
   const id = `${files.config}\n${files.credentials}`;
   if (lastRead.get(id) === stamp) return;
+  // Looked at again right before the read: what is read must be a regular file now.
+  const problem = unreadableFile(files, filesStamp(files));
+  if (problem) throw new EksTokenError('E_NOT_FOR_DAEMON', problem);
   await loadSharedConfigFiles({
     configFilepath: files.config,
     filepath: files.credentials,

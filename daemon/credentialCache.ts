@@ -8,7 +8,12 @@ const REFRESH_BEFORE_MS = 10 * 60_000;
 
 /** Where credentials come from: a credential child per fetch in the daemon (CredentialFetcher). */
 export interface CredentialSource {
-  fetch(resolved: ResolvedRequest, env: Record<string, string>): Promise<AwsCredentials>;
+  /** `signal` aborts once no client waits for these credentials any more. */
+  fetch(
+    resolved: ResolvedRequest,
+    env: Record<string, string>,
+    signal?: AbortSignal,
+  ): Promise<AwsCredentials>;
   /** Stops fetches still running. */
   close(): void;
 }
@@ -47,7 +52,7 @@ export class CredentialCache {
   /**
    * The credentials the caller's environment gives for this request, as the plugin would resolve
    * them. The source key is everything credentialsForRequest depends on; the cluster is not in it,
-   * so one AssumeRole serves every cluster of a role.
+   * so one AssumeRole serves every cluster of a role. `signal` aborts when the caller has gone.
    */
   async get(
     resolved: ResolvedRequest,
@@ -55,6 +60,7 @@ export class CredentialCache {
     envHash: string,
     stamp: string,
     stampNow: () => string,
+    signal?: AbortSignal,
   ) {
     // The SDK chain's first link: a key pair in the caller's environment signs without a child.
     const fromEnv = resolved.roleArn ? undefined : staticEnvCredentials(env, resolved.profile);
@@ -71,11 +77,12 @@ export class CredentialCache {
       endpoint.host,
     ];
     const key = createHash('sha256').update(JSON.stringify(source)).digest('base64');
-    const produce = async (): Promise<Fetched> => {
+    const produce = async (shared: AbortSignal): Promise<Fetched> => {
       this.options.onFetch();
-      return { credentials: await this.options.fetcher.fetch(resolved, env), fetchedAt: this.options.now() };
+      const credentials = await this.options.fetcher.fetch(resolved, env, shared);
+      return { credentials, fetchedAt: this.options.now() };
     };
-    return (await this.cache.get(key, stamp, produce, stampNow)).credentials;
+    return (await this.cache.get(key, stamp, produce, stampNow, signal)).credentials;
   }
 
   /** Drops expired and idle credentials. */

@@ -6,86 +6,114 @@ import { EksTokenError } from '../src/shared/EksTokenError.js';
 import type { ResolvedRequest } from '../src/token/mintToken.js';
 import type { AwsCredentials } from '../src/token/presignToken.js';
 
-const FETCH_TIMEOUT_MS = 30_000;
-// Each child is a Node process loading the AWS SDK; many distinct profiles at once must not fork-bomb.
-const MAX_CHILDREN = 8;
+/** Limits of the credential children. */
+export interface FetchLimits {
+  /** A fetch still running after this long is killed with everything it started. */
+  timeoutMs: number;
+  /**
+   * Children at once: each is a Node process loading the AWS SDK, and many distinct profiles at once
+   * must not fork-bomb. Past it a fetch fails at once (the plugin makes that token itself) rather
+   * than queue behind other identities' slow fetches.
+   */
+  maxChildren: number;
+}
+
+/** The daemon's limits. */
+export const DEFAULT_FETCH_LIMITS: FetchLimits = { timeoutMs: 30_000, maxChildren: 8 };
 
 /**
  * Fetches credentials in a child (credentialChild.cjs) that runs with the caller's environment:
- * the AWS SDK's chain reads process.env, and the daemon's is not the caller's.
+ * the AWS SDK's chain reads process.env, and the daemon's is not the caller's. Each child leads its
+ * own process group, so a credential_process helper and whatever it started die with it.
  */
 export class CredentialFetcher {
   private readonly children = new Set<ChildProcess>();
-  private readonly waiting: Array<() => void> = [];
-  private active = 0;
 
   /** `childEntry`: the credential child's script (credentialChild.cjs beside the bundle). */
-  constructor(private readonly childEntry: string) {}
+  constructor(
+    private readonly childEntry: string,
+    private readonly limits: FetchLimits = DEFAULT_FETCH_LIMITS,
+  ) {}
 
-  /** Runs one fetch, at most MAX_CHILDREN at a time. */
-  async fetch(resolved: ResolvedRequest, env: Record<string, string>): Promise<AwsCredentials> {
-    await this.acquire();
-    try {
-      return await this.inChild(resolved, env);
-    } finally {
-      this.release();
-    }
+  /**
+   * Runs one fetch. `signal` aborts when no client waits for it any more: a fetch not yet started
+   * never starts, a running one is killed with its process group.
+   */
+  fetch(
+    resolved: ResolvedRequest,
+    env: Record<string, string>,
+    signal?: AbortSignal,
+  ): Promise<AwsCredentials> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (this.children.size >= this.limits.maxChildren)
+      return Promise.reject(failed(`${this.children.size} credential fetches are running already`));
+    return this.inChild(resolved, env, signal);
   }
 
   /** Kills fetches still running (the daemon is stopping). */
   close(): void {
-    for (const child of this.children) child.kill('SIGKILL');
+    for (const child of this.children) killGroup(child);
   }
 
-  private inChild(resolved: ResolvedRequest, env: Record<string, string>): Promise<AwsCredentials> {
+  private inChild(
+    resolved: ResolvedRequest,
+    env: Record<string, string>,
+    signal: AbortSignal | undefined,
+  ): Promise<AwsCredentials> {
     return new Promise((resolve, reject) => {
       // Only forwarded variables: never the daemon's own, and never NODE_OPTIONS into a Node child.
+      // Detached: a process group (and session) of its own, killed as one.
       const child = spawn(process.execPath, [this.childEntry], {
         env: forwardedEnv(env),
         stdio: ['pipe', 'pipe', 'ignore'],
+        detached: true,
       });
       this.children.add(child);
       let out = '';
-      const timer = setTimeout(() => child.kill('SIGKILL'), FETCH_TIMEOUT_MS);
+      let why = '';
+      const kill = (reason: string) => {
+        why ||= reason;
+        killGroup(child);
+      };
+      const timer = setTimeout(() => kill('timed out'), this.limits.timeoutMs);
+      const onAbort = () => kill('no client waits for it any more');
+      signal?.addEventListener('abort', onAbort, { once: true });
       child.stdout?.setEncoding('utf8');
       child.stdout?.on('data', (chunk: string) => {
         out += chunk;
-        if (out.length > MAX_LINE_BYTES) child.kill('SIGKILL');
+        if (out.length > MAX_LINE_BYTES) kill('answer too long');
       });
       child.stdin?.on('error', () => {});
       child.once('error', (error) => reject(failed(`cannot start the credential fetch (${error.message})`)));
-      child.once('close', (_code, signal) => {
+      child.once('close', (_code, signal_) => {
         clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
         this.children.delete(child);
+        const detail = why || signal_;
+        const noAnswer = () =>
+          failed(`the credential fetch ended without an answer${detail ? ` (${detail})` : ''}`);
+        if (why) return reject(noAnswer());
         let credentials: AwsCredentials | undefined;
         try {
           credentials = parseCredentialsAnswer(out);
         } catch (error) {
           return reject(error);
         }
-        if (!credentials)
-          return reject(
-            failed(`the credential fetch ended without an answer${signal ? ` (${signal})` : ''}`),
-          );
+        if (!credentials) return reject(noAnswer());
         resolve(credentials);
       });
       child.stdin?.end(JSON.stringify(resolved));
     });
   }
+}
 
-  private acquire(): Promise<void> {
-    if (this.active < MAX_CHILDREN) {
-      this.active += 1;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => this.waiting.push(resolve));
-  }
-
-  private release(): void {
-    // A waiting fetch takes over the slot; otherwise it frees up.
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.active -= 1;
+// The whole group: the child leads it (detached), its helpers are in it unless they left on purpose.
+function killGroup(child: ChildProcess): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // Gone already (ESRCH).
   }
 }
 

@@ -123,7 +123,12 @@ export class LineServer {
         state.busy = true;
         // The answer may take a while (a credential fetch), under a longer limit from now.
         state.since = performance.now();
-        this.onLine(socket, buffered.toString('utf8', 0, end));
+        try {
+          this.onLine(socket, buffered.toString('utf8', 0, end));
+        } catch (error) {
+          // Whatever one request runs into is that request's error answer, never the daemon's end.
+          sendLine(socket, errorAnswerLine(error));
+        }
       }
     });
   }

@@ -1,3 +1,8 @@
+import { SharedAbort } from './sharedAbort.js';
+
+/** Makes a value; `signal` aborts once no caller waits for it any more. */
+export type Produce<V> = (signal: AbortSignal) => Promise<V>;
+
 /** What the cache needs to know about its values and clock. */
 export interface CachePolicy<V> {
   maxEntries: number;
@@ -17,7 +22,7 @@ export interface CacheSlot<V> {
   stamp: string;
   lastUsed: number;
   hits: number;
-  produce: () => Promise<V>;
+  produce: Produce<V>;
   /** The source files' current version, checked before renewing. */
   stampNow: () => string;
   renewing?: boolean;
@@ -30,7 +35,7 @@ export interface CacheSlot<V> {
  */
 export class SharedCache<V> {
   private readonly slots = new Map<string, CacheSlot<V>>();
-  private readonly inflight = new Map<string, Promise<V>>();
+  private readonly inflight = new Map<string, { promise: Promise<V>; abort: SharedAbort }>();
 
   constructor(private readonly policy: CachePolicy<V>) {}
 
@@ -47,11 +52,24 @@ export class SharedCache<V> {
     return slot.value;
   }
 
-  /** The fresh value, or the one being made for the same key and stamp, or a new one from `produce`. */
-  get(key: string, stamp: string, produce: () => Promise<V>, stampNow: () => string): Promise<V> {
+  /**
+   * The fresh value, or the one being made for the same key and stamp, or a new one from `produce`.
+   * `signal` aborts when this caller has gone; the making is aborted once every caller has gone.
+   */
+  get(
+    key: string,
+    stamp: string,
+    produce: Produce<V>,
+    stampNow: () => string,
+    signal?: AbortSignal,
+  ): Promise<V> {
     const fresh = this.peek(key, stamp);
     if (fresh !== undefined) return Promise.resolve(fresh);
-    return this.inflight.get(flightKey(key, stamp)) ?? this.start(key, stamp, produce, stampNow);
+    const flight = this.inflight.get(flightKey(key, stamp));
+    // One that everybody left is ending with an abort: a new caller gets a new one.
+    if (!flight || flight.abort.signal.aborted) return this.start(key, stamp, produce, stampNow, signal);
+    flight.abort.join(signal);
+    return flight.promise;
   }
 
   /** The stored value whether fresh or not, without counting a use. */
@@ -75,7 +93,7 @@ export class SharedCache<V> {
       if (stamp !== slot.stamp) this.slots.delete(key);
       else if (!this.inflight.has(flightKey(key, stamp))) {
         slot.renewing = true;
-        onRenew(this.start(key, stamp, slot.produce, slot.stampNow));
+        onRenew(this.start(key, stamp, slot.produce, slot.stampNow, undefined));
       }
     }
   }
@@ -107,11 +125,20 @@ export class SharedCache<V> {
     return count;
   }
 
-  private start(key: string, stamp: string, produce: () => Promise<V>, stampNow: () => string): Promise<V> {
+  private start(
+    key: string,
+    stamp: string,
+    produce: Produce<V>,
+    stampNow: () => string,
+    signal: AbortSignal | undefined,
+  ): Promise<V> {
     const id = flightKey(key, stamp);
-    const promise = (async () => {
+    const abort = new SharedAbort();
+    abort.join(signal);
+    const flight = { abort, promise: undefined as unknown as Promise<V> };
+    flight.promise = (async () => {
       try {
-        const value = await produce();
+        const value = await produce(abort.signal);
         const old = this.slots.get(key);
         this.slots.delete(key);
         this.slots.set(key, {
@@ -128,13 +155,13 @@ export class SharedCache<V> {
         }
         return value;
       } finally {
-        this.inflight.delete(id);
+        if (this.inflight.get(id) === flight) this.inflight.delete(id);
         const slot = this.slots.get(key);
         if (slot) slot.renewing = false;
       }
     })();
-    this.inflight.set(id, promise);
-    return promise;
+    this.inflight.set(id, flight);
+    return flight.promise;
   }
 }
 

@@ -164,12 +164,19 @@ export class TokenDaemon {
   }
 
   private async serveMiss(socket: Socket, prepared: PreparedRequest, answer: Answer): Promise<void> {
+    // A client that hangs up (or ends its side: clients keep it open until answered) has gone; what
+    // is made only for it stops (lineServer's limits end a client that neither reads nor leaves).
+    const gone = new AbortController();
+    const leave = () => gone.abort();
+    socket.once('close', leave).once('end', leave);
     try {
       // A miss may take seconds (a credential fetch): say so, and the client waits longer.
       socket.write(PENDING_LINE);
-      sendLine(socket, answer.render(await this.options.service.mint(prepared)));
+      sendLine(socket, answer.render(await this.options.service.mint(prepared, gone.signal)));
     } catch (error) {
       sendLine(socket, errorAnswerLine(error));
+    } finally {
+      socket.off('close', leave).off('end', leave);
     }
   }
 

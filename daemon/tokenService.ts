@@ -1,8 +1,9 @@
 import { type TokenReply, tokenAnswerLine } from '../src/protocol/answers.js';
 import { PROTOCOL_VERSION } from '../src/protocol/requests.js';
+import { EksTokenError } from '../src/shared/EksTokenError.js';
 import { type MintDeps, mintDeps, signResolved } from '../src/token/mintToken.js';
 import type { PreparedRequest } from './cacheKey.js';
-import { awsFilePaths, refreshSharedIni } from './configFiles.js';
+import { awsFilePaths, refreshSharedIni, unreadableFile } from './configFiles.js';
 import { CredentialCache, type CredentialSource } from './credentialCache.js';
 import { CredentialFetcher } from './fetchCredentials.js';
 import { LastGoodNames } from './lastGoodNames.js';
@@ -131,8 +132,8 @@ export class TokenService {
     return cached;
   }
 
-  /** Makes the token, or joins the making of the same one. */
-  async mint(prepared: PreparedRequest): Promise<TokenReply> {
+  /** Makes the token, or joins the making of the same one; `signal` aborts when the caller has gone. */
+  async mint(prepared: PreparedRequest, signal?: AbortSignal): Promise<TokenReply> {
     const current = this.tokens.current(prepared.key);
     if (current?.nameCheckAt !== undefined && this.options.now() >= current.nameCheckAt) {
       const unchanged = await this.recheckName(prepared, current);
@@ -142,7 +143,13 @@ export class TokenService {
     this.counters.misses += 1;
     try {
       return reply(
-        await this.tokens.get(prepared.key, prepared.stamp, () => this.produce(prepared), prepared.stampNow),
+        await this.tokens.get(
+          prepared.key,
+          prepared.stamp,
+          (shared) => this.produce(prepared, shared),
+          prepared.stampNow,
+          signal,
+        ),
         false,
       );
     } catch (error) {
@@ -175,7 +182,11 @@ export class TokenService {
 
   private scheduleMaintain(): void {
     this.maintainTimer = this.timers.setTimeout(() => {
-      this.maintain();
+      try {
+        this.maintain();
+      } catch {
+        // A renewal's trouble shows on the next request for that token, not as the daemon's end.
+      }
       this.scheduleMaintain();
     }, MAINTAIN_EVERY_MS);
   }
@@ -240,13 +251,16 @@ export class TokenService {
     });
   }
 
-  private async produce(prepared: PreparedRequest): Promise<CachedToken> {
+  private async produce(prepared: PreparedRequest, signal: AbortSignal): Promise<CachedToken> {
     const { request, env, envHash, stamp, stampNow } = prepared;
-    await refreshSharedIni(awsFilePaths(env), stamp);
+    const files = awsFilePaths(env);
+    const problem = unreadableFile(files, stamp);
+    if (problem) throw new EksTokenError('E_NOT_FOR_DAEMON', problem);
+    await refreshSharedIni(files, stamp);
     const warnings: string[] = [];
     const deps = this.mintDeps(env, warnings);
     const resolved = await this.names.resolve(request, deps);
-    const credentials = await this.credentials.get(resolved, env, envHash(), stamp, stampNow);
+    const credentials = await this.credentials.get(resolved, env, envHash(), stamp, stampNow, signal);
     const mintedAt = this.options.now();
     const minted = await signResolved(resolved, credentials, mintedAt);
     const { token, expiresAt, clusterName, region } = minted;
