@@ -1,16 +1,24 @@
 import { type ChildProcess, type StdioOptions, spawn } from 'node:child_process';
+import { resolveSocketPath } from '../src/protocol/socketPath.js';
 import { EksTokenError } from '../src/shared/EksTokenError.js';
 import type { PluginDeps } from './deps.js';
 
+// All the daemon's own environment holds: each request brings its caller's. Nothing else of the
+// starting shell (no NODE_OPTIONS: an --inspect there would give any local user the daemon's keys;
+// no AWS_*: one shell's identity must not become everybody's).
+const DAEMON_ENV = ['HOME', 'USER', 'LOGNAME', 'PATH', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'XDG_RUNTIME_DIR'];
+
 /**
- * The daemon's own environment: the caller's minus every AWS_* variable. The daemon answers each
- * request with that caller's environment, so its own must not carry one shell's keys or profile.
+ * The daemon's environment: a short allow-list of the caller's, plus the socket path the caller
+ * resolved (absolute: the daemon runs in /, where a relative EKS_TOKEN_SOCKET would name another file).
  */
 export function daemonEnv(env: Record<string, string | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(env)) {
-    if (value !== undefined && !name.startsWith('AWS_') && name !== 'EKS_TOKEN_DAEMON') out[name] = value;
+  for (const name of DAEMON_ENV) {
+    const value = env[name];
+    if (value !== undefined) out[name] = value;
   }
+  out.EKS_TOKEN_SOCKET = resolveSocketPath(env);
   return out;
 }
 
@@ -23,7 +31,8 @@ export const DAEMON_NODE_FLAGS = ['--max-semi-space-size=1'];
 
 /**
  * Starts `eks-token daemon run` detached in its own session, cwd /, so it outlives the caller and
- * holds none of its pipes (kubectl waits for the plugin's stdout to close).
+ * holds none of its pipes (kubectl waits for the plugin's stdout to close). Through sh for
+ * `ulimit -c 0` (Node cannot set rlimits): a core dump of the daemon would hold every key and token.
  */
 export function spawnDaemon(
   selfPath: string,
@@ -31,7 +40,8 @@ export function spawnDaemon(
   args: string[],
   stdio: StdioOptions = 'ignore',
 ): ChildProcess {
-  const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, selfPath, 'daemon', 'run', ...args], {
+  const node = [process.execPath, ...DAEMON_NODE_FLAGS, selfPath, 'daemon', 'run', ...args];
+  const child = spawn('/bin/sh', ['-c', 'ulimit -c 0 && exec "$@"', 'eks-token', ...node], {
     detached: true,
     stdio,
     cwd: '/',

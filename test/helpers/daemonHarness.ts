@@ -31,7 +31,13 @@ export interface RunResult {
 export function runNode(
   args: string[],
   env: Record<string, string | undefined>,
-  options: { timeoutMs?: number; nodeArgs?: string[]; fd3?: (text: string) => void; script?: string } = {},
+  options: {
+    timeoutMs?: number;
+    nodeArgs?: string[];
+    fd3?: (text: string) => void;
+    script?: string;
+    cwd?: string;
+  } = {},
 ): Promise<RunResult> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
@@ -39,6 +45,7 @@ export function runNode(
       env: { PATH: process.env.PATH, ...env },
       stdio: ['ignore', 'pipe', 'pipe', options.fd3 ? 'pipe' : 'ignore'],
       timeout: options.timeoutMs ?? 30_000,
+      ...(options.cwd ? { cwd: options.cwd } : {}),
     });
     let stdout = '';
     let stderr = '';
