@@ -1,5 +1,6 @@
 import type { DaemonMiss } from '../src/protocol/daemonExchange.js';
 import { askDaemon } from '../src/protocol/requestFromDaemon.js';
+import { socketPathNote } from '../src/protocol/socketPath.js';
 import { EksTokenError, formatErrorLine, isEksTokenError } from '../src/shared/EksTokenError.js';
 import { VERSION } from '../src/shared/version.js';
 import { type ExecInfo, formatTokenOutput, resolveExecInfo } from '../src/token/formatExecCredential.js';
@@ -81,6 +82,8 @@ async function runToken(cmd: TokenCommand, deps: PluginDeps, daemonMiss?: Daemon
   const log = (line: string) => deps.stderr.write(`${line}\n`);
   let noDaemon = false;
   if (cmd.daemon !== 'off') {
+    const note = cmd.debug ? socketPathNote(deps.env) : undefined;
+    if (note) log(`eks-token: debug: ${note}`);
     // The entry (cli.ts) asked already unless --debug or a test calls run() directly.
     const outcome = daemonMiss ?? (await askDaemon(cmd.request, deps.env, deps.now));
     if (outcome.ok) {

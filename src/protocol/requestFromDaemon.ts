@@ -12,7 +12,7 @@ import {
   DEFAULT_DEADLINES,
 } from './daemonExchange.js';
 import { MAX_LINE_BYTES, tokenRequestLine } from './requests.js';
-import { resolveSocketPath, socketDirOf, socketDirProblem } from './socketPath.js';
+import { resolveSocketPath, trustedSocket } from './socketPath.js';
 
 // An answer is one line of a few KB; longer ones arrive in several reads.
 const READ_BUFFER_BYTES = 16 * 1024;
@@ -29,7 +29,7 @@ export function askDaemon(
 }
 
 /**
- * Sends the daemon at the caller's socket path (after checking its directory) one request line;
+ * Sends the daemon at the caller's socket path (after checking it: trustedSocket) one request line;
  * `exchangeWithDaemon` says how.
  */
 export function requestFromDaemon<T extends { ok: true }>(
@@ -40,16 +40,13 @@ export function requestFromDaemon<T extends { ok: true }>(
   deadlines: DaemonDeadlines = DEFAULT_DEADLINES,
 ): void {
   const path = resolveSocketPath(env);
-  const problem = socketDirProblem(socketDirOf(path));
-  if (problem) {
-    settle(
-      problem === 'absent'
-        ? miss('absent', `no directory for ${path}`)
-        : miss('unsafe', `socket directory ${problem}`),
-    );
+  // Checked before anything is sent: a socket of someone else's gets no keys (trustedSocket).
+  const trusted = trustedSocket(path);
+  if (!trusted.ok) {
+    settle(miss(trusted.absent ? 'absent' : 'unsafe', trusted.problem));
     return;
   }
-  exchangeWithDaemon(path, exchange, now, settle, deadlines);
+  exchangeWithDaemon(path, exchange, now, settle, deadlines, trusted);
 }
 
 /**
@@ -64,6 +61,7 @@ export function exchangeWithDaemon<T extends { ok: true }>(
   now: () => number,
   settle: (outcome: DaemonOutcome<T>) => void,
   deadlines: DaemonDeadlines = DEFAULT_DEADLINES,
+  target?: { connectPath: string; release: () => void },
 ): void {
   // Loaded here, not at the top: `net` costs ~6 ms to load, which --daemon off never needs.
   // getBuiltinModule rather than a dynamic import: synchronous, and no module namespace to build. Node
@@ -71,6 +69,7 @@ export function exchangeWithDaemon<T extends { ok: true }>(
   // the daemon is skipped and the token made in-process, rather than the plugin failing.
   const net = (process.getBuiltinModule as typeof process.getBuiltinModule | undefined)?.('node:net');
   if (!net) {
+    target?.release();
     settle(
       miss('error', `Node.js ${process.version} cannot load the daemon client: use Node.js 20.16 or newer`),
     );
@@ -84,11 +83,14 @@ export function exchangeWithDaemon<T extends { ok: true }>(
   // first time in the process is most of what the plugin costs beyond Node's own start.
   const readBuffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
   const socket = createConnection({
-    path,
+    // Through the directory that was checked (`target`), where there is one.
+    path: target?.connectPath ?? path,
     // Half-open: the daemon's end-of-answer must not make this side end and destroy the socket.
     allowHalfOpen: true,
     onread: { buffer: readBuffer, callback: (n) => take(n) },
   });
+  // connect() has run (libuv connects a Unix socket at once): the directory may be let go.
+  target?.release();
   socket.write(exchange.line);
   // A starved process (50 kubectls at once) wakes with its timer and its answer both due; timers run
   // first, so the timeout waits one more turn (setImmediate runs after pending I/O) before it counts.
