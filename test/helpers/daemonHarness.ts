@@ -37,6 +37,9 @@ export function runNode(
     fd3?: (text: string) => void;
     script?: string;
     cwd?: string;
+    /** Run as this user (root only). */
+    uid?: number;
+    gid?: number;
   } = {},
 ): Promise<RunResult> {
   const started = Date.now();
@@ -46,6 +49,7 @@ export function runNode(
       stdio: ['ignore', 'pipe', 'pipe', options.fd3 ? 'pipe' : 'ignore'],
       timeout: options.timeoutMs ?? 30_000,
       ...(options.cwd ? { cwd: options.cwd } : {}),
+      ...(options.uid !== undefined ? { uid: options.uid, gid: options.gid ?? options.uid } : {}),
     });
     let stdout = '';
     let stderr = '';
