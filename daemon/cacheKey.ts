@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
-import { isKeyEnv } from '../src/protocol/forwardedEnv.js';
 import type { TokenRequest } from '../src/token/parseCommandLine.js';
 import { awsFilePaths, filesStamp } from './configFiles.js';
+import { isIdentityEnv } from './identityEnv.js';
 
 /** A token request with its cache key and the version of the AWS files it depends on. */
 export interface PreparedRequest {
-  /** SHA-256 of every request field and key variable: one-way, so no static key sits in a key. */
+  /** SHA-256 of every request field and identity variable: one-way, so no static key sits in a key. */
   key: string;
-  /** SHA-256 of the key variables alone (part of the credential source key), computed on a miss. */
+  /** SHA-256 of the identity variables alone (part of the credential source key), computed on a miss. */
   envHash: () => string;
   stamp: string;
   stampNow: () => string;
@@ -19,7 +19,7 @@ export interface PreparedRequest {
 export function prepareRequest(request: TokenRequest, env: Record<string, string>): PreparedRequest {
   const keyEnv = JSON.stringify(
     Object.keys(env)
-      .filter(isKeyEnv)
+      .filter(isIdentityEnv)
       .sort()
       .map((name) => [name, env[name]]),
   );
