@@ -4,7 +4,7 @@ import { PENDING_LINE, type TokenReply, tokenAnswerLine } from '../src/protocol/
 import { controlAnswerLine, type DaemonStatus } from '../src/protocol/controlAnswers.js';
 import { errorAnswerLine } from '../src/protocol/errorAnswer.js';
 import { parseDaemonRequest } from '../src/protocol/parseRequest.js';
-import type { DaemonRequest } from '../src/protocol/requests.js';
+import { type DaemonRequest, MAX_LINE_BYTES } from '../src/protocol/requests.js';
 import { type PreparedRequest, prepareRequest } from './cacheKey.js';
 import { LineServer, sendLine } from './lineServer.js';
 import { prepareExec } from './prepareExec.js';
@@ -187,7 +187,22 @@ export class TokenDaemon {
       uptimeSeconds: Math.floor((this.options.now() - this.startedAt) / 1000),
       socket: this.options.socketPath,
       counters: { ...this.options.service.counters },
-      entries: this.options.service.entries(),
+      ...statusEntries(this.options.service.entries()),
     };
   }
+}
+
+// Rows of the status answer, most recently used first, as many as fit in the answer line a client
+// accepts (a few thousand; the cache may hold a million), with the count of all of them.
+const STATUS_ROWS_BYTES = MAX_LINE_BYTES - 4096;
+
+function statusEntries<T>(all: T[]): { entries: T[]; entryCount: number } {
+  const entries: T[] = [];
+  let bytes = 0;
+  for (let i = all.length - 1; i >= 0; i--) {
+    bytes += JSON.stringify(all[i]).length + 1;
+    if (bytes > STATUS_ROWS_BYTES) break;
+    entries.push(all[i] as T);
+  }
+  return { entries, entryCount: all.length };
 }

@@ -20,6 +20,7 @@ export function formatStatus(status: DaemonStatus): string {
     ]),
   ];
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length))) ?? [];
+  const more = (status.entryCount ?? 0) - status.entries.length;
   return [
     ...lines,
     ...rows.map((row) =>
@@ -28,6 +29,7 @@ export function formatStatus(status: DaemonStatus): string {
         .join('  ')
         .trimEnd(),
     ),
+    ...(more > 0 ? [`... and ${more} less recently used (--json shows the same rows)`] : []),
   ].join('\n');
 }
 

@@ -17,6 +17,8 @@ export interface DaemonStatus {
     expiresInSeconds: number;
     hits: number;
   }>;
+  /** All cached tokens; `entries` holds the most recently used that fit in one answer. */
+  entryCount?: number;
 }
 
 /** The successful answer to each control operation. */

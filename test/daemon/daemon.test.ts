@@ -212,6 +212,7 @@ test('status shows counters and entries but never a token or key; flush empties 
   assert.deepEqual(Object.keys(status).sort(), [
     'counters',
     'entries',
+    'entryCount',
     'pid',
     'socket',
     'uptimeSeconds',

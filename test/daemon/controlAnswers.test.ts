@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { createConnection, createServer, type Server } from 'node:net';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { ensureSocketDir } from '../../src/protocol/socketPath.js';
+import { DaemonHarness, KEYS } from '../helpers/daemonHarness.js';
+
+let h: DaemonHarness;
+before(() => {
+  h = new DaemonHarness();
+});
+after(async () => h.cleanup([KEYS.AWS_SECRET_ACCESS_KEY]));
+
+function ask(socketPath: string, line: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = createConnection(socketPath);
+    let text = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (d: string) => {
+      text += d;
+    });
+    socket.on('connect', () => socket.write(line));
+    socket.on('close', () => resolve(text));
+    socket.on('error', reject);
+  });
+}
+
+test('daemon status at a large cache: the answer fits, newest rows first, with the count of all', async () => {
+  await h.startDaemon(['--max-entries', '1500']);
+  const env = { ...KEYS, HOME: h.home };
+  // Long cluster names make long rows: 1500 of them are far more than one answer line holds.
+  for (let batch = 0; batch < 1500; batch += 50) {
+    await Promise.all(
+      Array.from({ length: 50 }, async (_, i) => {
+        const request = { clusterId: `c${batch + i}-${'x'.repeat(90)}`, region: 'eu-west-1' };
+        const answer = await ask(h.socket, `${JSON.stringify({ v: 1, op: 'token', request, env })}\n`);
+        assert.match(answer, /"ok":true/);
+      }),
+    );
+  }
+  const json = await h.run(['daemon', 'status', '--json'], h.env());
+  assert.equal(json.code, 0, json.stderr);
+  const status = JSON.parse(json.stdout) as { entries: Array<{ cluster: string }>; entryCount: number };
+  assert.equal(status.entryCount, 1500);
+  assert.ok(status.entries.length > 100 && status.entries.length < 1500, String(status.entries.length));
+  assert.match(status.entries[0]?.cluster ?? '', /^c1499-/, 'the most recently used first');
+  const text = await h.run(['daemon', 'status'], h.env());
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stdout, new RegExp(`and ${1500 - status.entries.length} less recently used`));
+});
+
+test('status, flush and stop against something that is not the daemon: one clear line each', async () => {
+  const answers: Record<string, string> = {
+    'not JSON': 'HTTP/1.1 400 Bad Request\r\n\r\n',
+    'JSON of another shape': '{"v":1,"ok":true}\n',
+    'a status that is not one': '{"v":1,"ok":true,"status":"fine","flushed":"all","pid":"x"}\n',
+    'another protocol': '{"v":7,"ok":true}\n',
+  };
+  const servers: Server[] = [];
+  try {
+    for (const [name, answer] of Object.entries(answers)) {
+      const socket = join(h.dir, name.replace(/ /g, '-'), 'daemon.sock');
+      ensureSocketDir(socket);
+      const server = createServer((s) => s.on('error', () => {}).once('data', () => s.end(answer)));
+      servers.push(server);
+      await new Promise<void>((resolve) => server.listen(socket, resolve));
+      for (const command of ['status', 'flush', 'stop']) {
+        const r = await h.run(['daemon', command], h.env({ EKS_TOKEN_SOCKET: socket }));
+        assert.equal(r.code, 1, `${name}, ${command}: ${r.stdout}`);
+        assert.match(r.stderr, /^eks-token: [^\n]+\n$/, `${name}, ${command}`);
+        assert.doesNotMatch(r.stderr, /TypeError|undefined|NaN|at /, `${name}, ${command}`);
+      }
+    }
+  } finally {
+    for (const server of servers) server.close();
+  }
+});
