@@ -56,6 +56,10 @@ function readAll(stream: NodeJS.ReadableStream): Promise<string> {
 // Run as a process (the bundle's entry), not when a test imports the module.
 if (process.argv[1] && /credentialChild\.c?js$/.test(process.argv[1])) {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  // The caller's NODE_OPTIONS, kept from this process's start, for the helpers the SDK runs.
+  const callerNodeOptions = process.env.EKS_TOKEN_CALLER_NODE_OPTIONS;
+  delete process.env.EKS_TOKEN_CALLER_NODE_OPTIONS;
+  if (callerNodeOptions !== undefined) process.env.NODE_OPTIONS = callerNodeOptions;
   void runCredentialChild({
     env: process.env,
     now: Date.now,

@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { parseCredentialsAnswer } from '../src/protocol/credentialsAnswer.js';
-import { forwardedEnv } from '../src/protocol/forwardedEnv.js';
 import { MAX_LINE_BYTES } from '../src/protocol/requests.js';
 import { EksTokenError } from '../src/shared/EksTokenError.js';
 import type { ResolvedRequest } from '../src/token/mintToken.js';
@@ -61,10 +60,9 @@ export class CredentialFetcher {
     signal: AbortSignal | undefined,
   ): Promise<AwsCredentials> {
     return new Promise((resolve, reject) => {
-      // Only forwarded variables: never the daemon's own, and never NODE_OPTIONS into a Node child.
       // Detached: a process group (and session) of its own, killed as one.
       const child = spawn(process.execPath, [this.childEntry], {
-        env: forwardedEnv(env),
+        env: childEnv(env),
         stdio: ['pipe', 'pipe', 'ignore'],
         detached: true,
       });
@@ -105,6 +103,16 @@ export class CredentialFetcher {
       child.stdin?.end(JSON.stringify(resolved));
     });
   }
+}
+
+/** The variable that carries the caller's NODE_OPTIONS past the child's own Node start to its helpers. */
+export const CALLER_NODE_OPTIONS = 'EKS_TOKEN_CALLER_NODE_OPTIONS';
+
+// The caller's environment, never the daemon's. NODE_OPTIONS would act on the child's own Node
+// (an --inspect, a --require); the child hands it back to the helpers it starts, as the plugin would.
+function childEnv(env: Record<string, string>): Record<string, string> {
+  const { NODE_OPTIONS, [CALLER_NODE_OPTIONS]: _, ...rest } = env;
+  return NODE_OPTIONS === undefined ? rest : { ...rest, [CALLER_NODE_OPTIONS]: NODE_OPTIONS };
 }
 
 // The whole group: the child leads it (detached), its helpers are in it unless they left on purpose.

@@ -1,7 +1,7 @@
 // The request lines a client sends the daemon. The plugin's hot path imports this module, so it may
 // use only Node built-ins and type-only imports.
 import type { TokenRequest } from '../token/parseCommandLine.js';
-import { execEnv, forwardedEnv } from './forwardedEnv.js';
+import { forwardedEnv } from './forwardedEnv.js';
 
 /** Version of the wire protocol; a client and a daemon that disagree never exchange tokens. */
 export const PROTOCOL_VERSION = 1;
@@ -29,7 +29,7 @@ export function tokenRequestLine(request: TokenRequest, env: Record<string, stri
 
 /** The `exec` request line: the plugin's arguments (command first) and the variables they need. */
 export function execRequestLine(argv: string[], env: Record<string, string | undefined>): string {
-  return `${JSON.stringify({ v: PROTOCOL_VERSION, op: 'exec', argv, env: execEnv(env) })}\n`;
+  return `${JSON.stringify({ v: PROTOCOL_VERSION, op: 'exec', argv, env: forwardedEnv(env) })}\n`;
 }
 
 /** A control request line. */
