@@ -96,7 +96,11 @@ export function exchangeWithDaemon<T extends { ok: true }>(
   // first, so the timeout waits one more turn (setImmediate runs after pending I/O) before it counts.
   // After a good answer the same timer, unreferenced, closes the socket for a long-lived caller.
   let what = 'no answer';
-  const expire = () => setImmediate(() => (done ? socket.destroy() : finish(miss('timeout', what))));
+  const firstWait = `no answer within ${deadlines.answerMs} ms`;
+  const expire = () =>
+    setImmediate(() =>
+      done ? socket.destroy() : finish(miss('timeout', what === 'no answer' ? firstWait : what)),
+    );
   let timer: NodeJS.Timeout | undefined;
   // Armed once connected, after Node has sent the line (its own 'connect' listener, added by the
   // write, runs first): a first setTimeout in a process costs 0.5-0.8 ms, spent while the daemon
@@ -137,9 +141,12 @@ export function exchangeWithDaemon<T extends { ok: true }>(
   };
   const answer = (line: string) => {
     if (isPendingLine(line)) {
-      clearTimeout(timer);
-      what = 'no answer while fetching credentials';
-      timer = setTimeout(expire, deadlines.pendingMs);
+      // The longer wait starts once: a daemon that keeps saying so does not extend it.
+      if (what === 'no answer') {
+        clearTimeout(timer);
+        what = `no answer within ${deadlines.pendingMs} ms while fetching credentials`;
+        timer = setTimeout(expire, deadlines.pendingMs);
+      }
       return;
     }
     const reply = exchange.parse(line, now());
