@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { createConnection, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { askDaemon } from '../../plugin/daemonClient.js';
-import { sendControl } from '../../src/protocol/daemonControl.js';
+import { askDaemon } from '../../src/protocol/requestFromDaemon.js';
+import { sendControl } from '../../src/protocol/sendControl.js';
 import { ensureSocketDir } from '../../src/protocol/socketPath.js';
 import {
   DaemonHarness,
