@@ -31,8 +31,9 @@ export interface DaemonDeadlines {
 }
 
 /**
- * The plugin's whole wait on the daemon, then it makes the token itself: 0.4 s for a first line (a
- * live daemon answers at once, even under load; a stopped one costs no more than this), and 20 s in
- * all once the daemon said it is fetching credentials, however many times it says so.
+ * The plugin's whole wait on the daemon, then it makes the token itself: 1 s for a first line (a
+ * live daemon answers in a millisecond; a stopped one costs no more than this; 0.4 s was too short
+ * for a live one when fifty plugins start at once on a busy two-core machine), and 20 s in all
+ * once the daemon said it is fetching credentials, however many times it says so.
  */
-export const DEFAULT_DEADLINES: DaemonDeadlines = { answerMs: 400, pendingMs: 20_000 };
+export const DEFAULT_DEADLINES: DaemonDeadlines = { answerMs: 1000, pendingMs: 20_000 };
