@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { forwardedEnv, isKeyEnv } from '../../../src/protocol/forwardedEnv.js';
+import { isIdentityEnv } from '../../../daemon/identityEnv.js';
+import { forwardedEnv } from '../../../src/protocol/forwardedEnv.js';
 
 // The AWS CLI's older and default names pick the identity too: the daemon must get them and key its
 // cache on them, or it would answer with a token for another principal.
 test('AWS_SECURITY_TOKEN and AWS_DEFAULT_PROFILE are forwarded to the daemon and part of its cache key', () => {
   const env = { AWS_SECURITY_TOKEN: 'session', AWS_DEFAULT_PROFILE: 'dev', AWS_DEFAULT_REGION: 'eu-west-1' };
-  for (const name of Object.keys(env)) assert.ok(isKeyEnv(name), name);
+  for (const name of Object.keys(env)) assert.ok(isIdentityEnv(name), name);
   assert.deepEqual(forwardedEnv(env), env);
 });
