@@ -205,6 +205,9 @@ test('fake daemons that hang or answer nonsense only cost time: the plugin falls
       [1, []],
       [2, ['--debug']],
     ] as const) {
+      // A plugin that hung on the fake would be killed by the harness and fail on its exit code; how
+      // long the plugin may wait is the client's deadline, tested in boundedWaits.test.ts, not a
+      // wall-clock bound here (a loaded machine took such a bound past its limit).
       const r = await h.run([...args, ...extra], env);
       assert.equal(r.code, 0, `${name}: ${r.stderr}`);
       assert.equal(connections, run, `${name}: connections to the daemon after run ${run}`);
@@ -214,7 +217,6 @@ test('fake daemons that hang or answer nonsense only cost time: the plugin falls
         'AKIDEXAMPLE',
         name,
       );
-      assert.ok(r.ms < 8000, `${name} took ${r.ms} ms`);
     }
   });
   try {
