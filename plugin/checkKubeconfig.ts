@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import { parseKubeconfig } from '../src/kubeconfig/updateKubeconfig.js';
 import { formatErrorLine } from '../src/shared/EksTokenError.js';
 import { parseTokenCommand, type TokenRequest } from '../src/token/parseCommandLine.js';
@@ -33,12 +33,21 @@ export function checkKubeconfig(files: string[], explicit: boolean, env: Env): K
       text = readFileSync(file, 'utf8');
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      report.checks.push({
-        status: explicit || code !== 'ENOENT' ? 'fail' : 'warn',
-        area: 'kubeconfig',
-        detail: `cannot read ${file} (${code})`,
-        fix: 'eks-token kubeconfig --describe CLUSTER --region R writes an entry',
-      });
+      report.checks.push(
+        code === 'EISDIR'
+          ? {
+              status: 'fail',
+              area: 'kubeconfig',
+              detail: `${file} is a directory, not a kubeconfig file`,
+              fix: `name the file in it, e.g. ${join(file, 'config')}, in KUBECONFIG or --kubeconfig`,
+            }
+          : {
+              status: explicit || code !== 'ENOENT' ? 'fail' : 'warn',
+              area: 'kubeconfig',
+              detail: `cannot read ${file} (${code})`,
+              fix: 'eks-token kubeconfig --describe CLUSTER --region R writes an entry',
+            },
+      );
       continue;
     }
     let users: unknown;
@@ -56,7 +65,7 @@ export function checkKubeconfig(files: string[], explicit: boolean, env: Env): K
     for (const user of Array.isArray(users) ? users : []) {
       const exec = (user as { user?: { exec?: ExecSection } })?.user?.exec;
       const name = String((user as { name?: unknown })?.name ?? '?');
-      const check = exec && checkExecUser(exec, `user ${name} (${file})`, env, report.requests);
+      const check = exec && checkExecUser(exec, file, `user ${name} (${file})`, env, report.requests);
       if (check) {
         report.checks.push(check);
         found++;
@@ -74,6 +83,7 @@ export function checkKubeconfig(files: string[], explicit: boolean, env: Env): K
 
 function checkExecUser(
   exec: ExecSection,
+  file: string,
   where: string,
   env: Env,
   requests: TokenRequest[],
@@ -126,7 +136,7 @@ function checkExecUser(
     detail: `${where}: still runs ${what}${parsed ? `, and eks-token would refuse its arguments (${parsed.detail})` : ''}`,
     fix: parsed
       ? 'rewrite the entry with eks-token kubeconfig'
-      : `set command: eks-token and args: [${style}, ...the same arguments]`,
+      : `eks-token kubeconfig --migrate --kubeconfig ${file} (--dry-run first shows the change)`,
   };
 }
 

@@ -1,5 +1,5 @@
 /** How one doctor check came out. */
-export type CheckStatus = 'ok' | 'warn' | 'fail';
+export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
 
 /** One line of `eks-token doctor`: what was checked, what was found, and the fix when not ok. */
 export interface Check {

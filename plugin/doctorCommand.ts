@@ -55,9 +55,9 @@ export async function runDoctorCommand(args: string[], deps: PluginDeps): Promis
   if (values.offline) {
     const { describeCredentialSource } = await import('./checkAws.js');
     report({
-      status: 'ok',
+      status: 'skip',
       area: 'credentials',
-      detail: `${describeCredentialSource(request, env)} (not checked: --offline)`,
+      detail: `${describeCredentialSource(request, env)}: not checked (--offline)`,
     });
   } else {
     const { checkAws } = await import('./checkAws.js');

@@ -1,15 +1,14 @@
-import { readFile } from 'node:fs/promises';
 import {
   type EntryChange,
   execUser,
   type KubeconfigCluster,
-  parseKubeconfig,
   stringifyKubeconfig,
   updateKubeconfig,
 } from '../src/kubeconfig/updateKubeconfig.js';
 import { EksTokenError, isEksTokenError } from '../src/shared/EksTokenError.js';
 import { writeFileAtomic } from '../src/shared/writeFileAtomic.js';
 import type { PluginDeps } from './deps.js';
+import { readKubeconfigFile } from './kubeconfigFile.js';
 import { type KubeconfigPlan, parseKubeconfigFlags } from './kubeconfigFlags.js';
 import { resolveCommandName } from './resolveCommandName.js';
 
@@ -21,15 +20,7 @@ export async function runKubeconfigCommand(args: string[], deps: PluginDeps): Pr
   const plan = await parseKubeconfigFlags(args, deps.env);
   const { path, name } = plan;
   const cluster = await clusterFor(plan, deps);
-  const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return '';
-    throw new EksTokenError(
-      'E_KUBECONFIG',
-      `cannot read kubeconfig ${path} (${error.code})`,
-      'check the path and its permissions',
-    );
-  });
-  const doc = withPath(path, () => parseKubeconfig(text));
+  const { text, doc } = await readKubeconfigFile(path, true);
   // A command kubectl can find: the bare name only when PATH leads to this very copy.
   const { command, note } = resolveCommandName(deps.selfPath, deps.env);
   const entry = {

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Document } from 'yaml';
 import { parseKubeconfig } from '../src/kubeconfig/updateKubeconfig.js';
 import { EksTokenError, isEksTokenError } from '../src/shared/EksTokenError.js';
@@ -11,10 +12,18 @@ export async function readKubeconfigFile(
 ): Promise<{ text: string; doc: Document }> {
   const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
     if (missingOk && error.code === 'ENOENT') return '';
+    if (error.code === 'EISDIR')
+      throw new EksTokenError(
+        'E_KUBECONFIG',
+        `kubeconfig ${path} is a directory, not a file`,
+        `name the file in it, e.g. --kubeconfig ${join(path, 'config')}`,
+      );
     throw new EksTokenError(
       'E_KUBECONFIG',
       `cannot read kubeconfig ${path} (${error.code})`,
-      missingOk ? 'check the path and its permissions' : 'pass the file with --kubeconfig FILE',
+      missingOk
+        ? 'check the path and its permissions'
+        : 'check the path, or pass the file with --kubeconfig FILE',
     );
   });
   try {

@@ -1,14 +1,14 @@
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { findBlueGreenEntries } from '../src/kubeconfig/blueGreenCluster.js';
 import { type BundleCert, fromCaData, readCaFile } from '../src/kubeconfig/caBundle.js';
 import { type CandidateState, refreshBlueGreen } from '../src/kubeconfig/refreshBlueGreen.js';
-import { parseKubeconfig, stringifyKubeconfig, updateCluster } from '../src/kubeconfig/updateKubeconfig.js';
+import { stringifyKubeconfig, updateCluster } from '../src/kubeconfig/updateKubeconfig.js';
 import { EksTokenError, isEksTokenError } from '../src/shared/EksTokenError.js';
 import { writeFileAtomic } from '../src/shared/writeFileAtomic.js';
 import { parseFlags } from '../src/token/parseCommandLine.js';
 import type { PluginDeps } from './deps.js';
 import { type DescribeOutcome, describeCandidates, liveClusterName } from './describeCandidates.js';
+import { readKubeconfigFile } from './kubeconfigFile.js';
 import { kubeconfigPath } from './kubeconfigFlags.js';
 
 const OPTIONS = {
@@ -28,14 +28,7 @@ const OPTIONS = {
 export async function refreshKubeconfig(args: string[], deps: PluginDeps): Promise<number> {
   const { values } = parseFlags(args, OPTIONS, 'kubeconfig --refresh');
   const path = kubeconfigPath(values.kubeconfig, deps.env);
-  const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw new EksTokenError(
-      'E_KUBECONFIG',
-      `cannot read kubeconfig ${path} (${error.code})`,
-      'pass --kubeconfig FILE, the file eks-token kubeconfig wrote',
-    );
-  });
-  const doc = parseKubeconfig(text);
+  const { text, doc } = await readKubeconfigFile(path, false);
   const entries = findBlueGreenEntries(doc, values.name);
   if (entries.length === 0)
     throw new EksTokenError(

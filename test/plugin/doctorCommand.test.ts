@@ -115,13 +115,14 @@ describe('eks-token doctor', { skip: hasDnsmasq() ? false : 'dnsmasq not install
     assert.equal(r.lines.length, 8, r.stdout);
   });
 
-  it('--offline names the credential source without calling STS', async () => {
+  it('--offline names the credential source without calling STS, and does not call it ok', async () => {
     const before = sts.calls.length;
     const r = await doctor(['--offline'], healthyEnv());
     assert.equal(r.code, 0, r.stdout);
+    assert.equal(r.line('ok', 'credentials'), undefined, r.stdout);
     assert.match(
-      r.line('ok', 'credentials') ?? '',
-      /environment keys \(AWS_ACCESS_KEY_ID\) \(not checked: --offline\)$/,
+      r.line('skip', 'credentials') ?? r.stdout,
+      /^skip credentials environment keys \(AWS_ACCESS_KEY_ID\): not checked \(--offline\)$/,
     );
     assert.equal(r.line('ok', 'clock'), undefined);
     assert.equal(sts.calls.length, before);
@@ -168,8 +169,22 @@ describe('eks-token doctor', { skip: hasDnsmasq() ? false : 'dnsmasq not install
       assert.equal(r.code, 0, 'a warning, not a failure');
       assert.match(
         r.line('warn', 'kubeconfig') ?? r.stdout,
-        /user legacy \(.*aws\.yaml\): still runs aws eks get-token; fix: set command: eks-token and args: \[get-token, \.\.\.the same arguments\]$/,
+        /user legacy \(.*aws\.yaml\): still runs aws eks get-token; fix: eks-token kubeconfig --migrate --kubeconfig \S*aws\.yaml \(--dry-run first shows the change\)$/,
       );
+    });
+
+    it('a kubeconfig path that is a directory', async () => {
+      for (const [args, env] of [
+        [['--kubeconfig', dir], healthyEnv()],
+        [[], healthyEnv({ KUBECONFIG: dir })],
+      ] as const) {
+        const r = await doctor(['--offline', ...args], env);
+        assert.equal(r.code, 1);
+        assert.equal(
+          r.line('fail', 'kubeconfig'),
+          `fail kubeconfig  ${dir} is a directory, not a kubeconfig file; fix: name the file in it, e.g. ${join(dir, 'config')}, in KUBECONFIG or --kubeconfig`,
+        );
+      }
     });
 
     it('an unsafe socket directory', async () => {

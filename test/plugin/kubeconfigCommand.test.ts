@@ -274,6 +274,23 @@ describe('eks-token kubeconfig', { skip: hasKubectl ? false : 'kubectl not insta
     assert.equal(await readFile(file, 'utf8'), 'clusters: [\n');
   });
 
+  it('a kubeconfig path that is a directory is named as one, by the writer, --migrate and --refresh', async () => {
+    const folder = join(dir, 'a-folder');
+    await mkdir(folder, { recursive: true });
+    for (const args of [
+      ['kubeconfig', '--migrate'],
+      ['kubeconfig', '-i', 'a', '--server', 'https://x', '--region', 'eu-west-1'],
+      ['kubeconfig', '--refresh'],
+    ]) {
+      const r = await runCli([...args, '--kubeconfig', folder], env());
+      assert.equal(r.code, 1, args.join(' '));
+      assert.equal(
+        r.stderr,
+        `eks-token: kubeconfig ${folder} is a directory, not a file: name the file in it, e.g. --kubeconfig ${join(folder, 'config')}\n`,
+      );
+    }
+  });
+
   it('--dry-run prints the result and writes nothing; --help lists every flag', async () => {
     const file = join(dir, 'dry', 'config');
     await mkdir(dirname(file), { recursive: true });
