@@ -261,6 +261,7 @@ export class TokenService {
     const deps = this.mintDeps(env, warnings);
     const resolved = await this.names.resolve(request, deps);
     const credentials = await this.credentials.get(resolved, env, envHash(), stamp, stampNow, signal);
+    if (resolved.regionNote) warnings.push(resolved.regionNote);
     const mintedAt = this.options.now();
     const minted = await signResolved(resolved, credentials, mintedAt);
     const { token, expiresAt, clusterName, region } = minted;

@@ -11,11 +11,12 @@ type Env = Record<string, string | undefined>;
 /**
  * After the SDK found no credentials: names the cause the AWS CLI would name, from the shared files
  * and the SDK's own notes. A named profile that is in neither file, or its credential_process
- * helper missing, not executable, failing or printing no JSON. Undefined when none of these.
+ * helper missing, not executable, failing or printing no JSON; a credential_source with nothing in
+ * it (when `chainFailed`: no source answered). Undefined when none of these.
  */
 export async function diagnoseProfile(
   profile: string,
-  o: { explicit: boolean; env: Env; sdkMessages: string[] },
+  o: { explicit: boolean; env: Env; sdkMessages: string[]; chainFailed?: boolean },
 ): Promise<EksTokenError | undefined> {
   const home = o.env.HOME || homedir();
   const configFile = o.env.AWS_CONFIG_FILE || join(home, '.aws', 'config');
@@ -53,10 +54,35 @@ export async function diagnoseProfile(
       return undefined;
     if (section.credential_process)
       return diagnoseHelper(section.credential_process, name, o.env, o.sdkMessages);
+    if (section.credential_source && section.role_arn)
+      return o.chainFailed ? credentialSourceEmpty(section.credential_source, name) : undefined;
     if (!section.source_profile) return undefined;
     name = section.source_profile;
   }
   return undefined;
+}
+
+// How to give each credential_source botocore knows the credentials it lacks.
+const SOURCE_FIXES: Record<string, string> = {
+  Environment: 'export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; the role is assumed with them',
+  Ec2InstanceMetadata: 'run on an EC2 instance with an instance profile (AWS_EC2_METADATA_DISABLED unset)',
+  EcsContainer: 'run in an ECS task or a pod that sets AWS_CONTAINER_CREDENTIALS_RELATIVE_URI or _FULL_URI',
+};
+
+// botocore's own words: "No credentials found in credential_source referenced in profile P".
+function credentialSourceEmpty(source: string, profile: string): EksTokenError {
+  const fix = SOURCE_FIXES[source];
+  if (!fix)
+    return new EksTokenError(
+      'E_NO_CREDENTIALS',
+      `credential_source ${source} of profile ${profile} is not one aws knows`,
+      'use Environment, Ec2InstanceMetadata or EcsContainer',
+    );
+  return new EksTokenError(
+    'E_NO_CREDENTIALS',
+    `no credentials found in credential_source ${source} referenced in profile ${profile}`,
+    fix,
+  );
 }
 
 async function diagnoseHelper(
@@ -96,12 +122,27 @@ async function diagnoseHelper(
     );
   }
   const failed = note.indexOf('Command failed: ');
-  const stderrLines = failed < 0 ? [] : note.slice(failed).split('\n').slice(1);
-  const first = stderrLines.map((l) => l.trim()).find(Boolean);
-  const said = failed < 0 ? note.replace(/^.*?-> /, '') : first;
+  if (failed < 0) {
+    // The SDK's own sentence on the output ("Profile P credential_process did not return Version 1.").
+    const said = note
+      .replace(/^.*?-> /, '')
+      .replace(/^Profile \S+ credential_process /, '')
+      .replace(/\.$/, '');
+    return new EksTokenError(
+      'E_CREDENTIAL_PROCESS_FAILED',
+      `${where} ${redact(oneLine(said)).slice(0, 300)}`,
+      'run the helper by hand to see why',
+    );
+  }
+  const first = note
+    .slice(failed)
+    .split('\n')
+    .slice(1)
+    .map((l) => l.trim())
+    .find(Boolean);
   return new EksTokenError(
     'E_CREDENTIAL_PROCESS_FAILED',
-    `${where} failed${said ? `: ${redact(oneLine(said)).slice(0, 300)}` : ''}`,
+    `${where} failed${first ? `: ${redact(oneLine(first)).slice(0, 300)}` : ' (nothing on stderr)'}`,
     'run the helper by hand to see why',
   );
 }

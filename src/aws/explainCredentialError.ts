@@ -89,6 +89,7 @@ export async function explainCredentialError(
       explicit: Boolean(context.profile || context.env.AWS_DEFAULT_PROFILE || context.env.AWS_PROFILE),
       env: context.env,
       sdkMessages: context.sdkMessages ?? [],
+      chainFailed: err.name === 'CredentialsProviderError',
     });
     if (diagnosed) {
       diagnosed.cause = error;

@@ -59,7 +59,9 @@ export function isEksTokenError(value: unknown): value is EksTokenError {
 /** The one stderr line for a failure: `eks-token: <what failed>: <what to do>`. */
 export function formatErrorLine(error: unknown): string {
   if (isEksTokenError(error)) {
-    return `eks-token: ${error.message}${error.hint ? `: ${error.hint}` : ''}`;
+    // A quoted sentence's full stop would read ".:" before the hint.
+    const message = error.hint ? error.message.replace(/\.+$/, '') : error.message;
+    return `eks-token: ${message}${error.hint ? `: ${error.hint}` : ''}`;
   }
   const message = error instanceof Error ? error.message : String(error);
   return `eks-token: unexpected error: ${oneLine(message)}: rerun with --debug and report it`;

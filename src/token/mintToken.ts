@@ -1,3 +1,4 @@
+import { isKnownRegion } from '../aws/knownRegions.js';
 import { resolveProfileName, resolveProfileSettings } from '../aws/resolveRegion.js';
 import { resolveStsEndpoint, type StsEndpoint } from '../aws/resolveStsEndpoint.js';
 import { staticEnvCredentials } from '../aws/staticEnvCredentials.js';
@@ -18,6 +19,8 @@ export interface ResolvedRequest extends TokenRequest {
   nameValidUntil?: number;
   /** Epoch ms when the record's own TTL ends: a cache must look the name up again from then on. */
   nameCheckAt?: number;
+  /** The note on the region eks-token chose itself, for stderr once credentials have resolved. */
+  regionNote?: string;
 }
 
 /** A minted token with what it was minted for. */
@@ -31,17 +34,20 @@ export interface MintedToken extends EksToken {
 export async function resolveRequest(request: TokenRequest, deps: MintDeps): Promise<ResolvedRequest> {
   const profile = resolveProfileName(request.profile, deps.env);
   const settings = await resolveProfileSettings(profile, request.region, deps.env);
-  let region = settings.region;
-  if (!region) {
-    region = 'us-east-1';
-    deps.log(
-      'eks-token: note: no region set (--region, AWS_REGION, AWS_DEFAULT_REGION or the profile); using us-east-1',
-    );
-  }
+  const region = settings.region ?? 'us-east-1';
   const endpoint = resolveStsEndpoint(region, settings.endpointOptions);
   if (deps.debug)
     deps.log(`eks-token: debug: region ${region} (from ${settings.regionSource}), STS host ${endpoint.host}`);
+  // aws signs for any well-formed region; a typo would only show as EKS refusing the token.
+  if (!isKnownRegion(endpoint.partition, region))
+    deps.log(
+      `eks-token: note: region ${region} (from ${settings.regionSource}) is not a known AWS region; signing for it anyway, as aws does: fix it if it is a typo`,
+    );
   const resolved: ResolvedRequest = { ...request, clusterName: request.clusterId, region, endpoint };
+  // Printed once credentials resolve: a missing profile is the error to see first, and alone.
+  if (!settings.region)
+    resolved.regionNote =
+      'eks-token: note: no region set (--region, AWS_REGION, AWS_DEFAULT_REGION or the profile); using us-east-1';
   if (isDnsClusterId(request.clusterId)) {
     const { resolveClusterName } = await import('../dns/resolveClusterName.js');
     // The record may change the moment after the server reads it: its TTL counts from the question.
@@ -69,6 +75,7 @@ export async function resolveRequest(request: TokenRequest, deps: MintDeps): Pro
 export async function mintToken(request: TokenRequest, deps: MintDeps): Promise<MintedToken> {
   const resolved = await resolveRequest(request, deps);
   const credentials = await credentialsForRequest(resolved, deps);
+  if (resolved.regionNote) deps.log(resolved.regionNote);
   return signResolved(resolved, credentials, deps.now());
 }
 
