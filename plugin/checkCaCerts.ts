@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { plural } from '../src/shared/plural.js';
 import type { Check } from './doctorCheck.js';
 
 /** The extra CA file (NODE_EXTRA_CA_CERTS, handed over by the launcher as EKS_TOKEN_EXTRA_CA_CERTS). */
@@ -29,6 +30,6 @@ export function checkCaCerts(env: Record<string, string | undefined>): Check {
   return {
     status: 'ok',
     area: 'ca',
-    detail: `${name} ${file}: ${count} certificate${count === 1 ? '' : 's'}`,
+    detail: `${name} ${file}: ${plural(count, 'certificate')}`,
   };
 }

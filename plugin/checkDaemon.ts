@@ -50,7 +50,7 @@ export async function checkDaemon(env: Record<string, string | undefined>): Prom
         status: 'warn',
         area: 'daemon',
         detail: `the daemon at ${socket} does not answer (${probe.detail})`,
-        fix: 'eks-token daemon stop; eks-token daemon start',
+        fix: 'eks-token daemon restart',
       };
   }
 }

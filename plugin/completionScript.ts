@@ -20,7 +20,7 @@ export const COMPLETION: Record<string, { flags: string[]; words?: string[] }> =
       ...TOKEN_FLAGS,
     ],
   },
-  daemon: { flags: [], words: words('run start stop status flush') },
+  daemon: { flags: [], words: words('run start stop restart status flush') },
   kubeconfig: {
     flags: words(
       '--kubeconfig --name --alias --server --certificate-authority-data --certificate-authority --clusters ' +

@@ -2,13 +2,14 @@ import { dirname, join } from 'node:path';
 import { sendControl } from '../src/protocol/sendControl.js';
 import { resolveSocketPath } from '../src/protocol/socketPath.js';
 import { EksTokenError } from '../src/shared/EksTokenError.js';
+import { plural } from '../src/shared/plural.js';
 import { parseFlags } from '../src/token/parseCommandLine.js';
 import type { PluginDeps } from './deps.js';
 import { formatStatus } from './formatStatus.js';
 import { requireSelfPath } from './spawnDaemon.js';
 import { startDaemon } from './startCommand.js';
 
-const HELP = `Usage: eks-token daemon run|start|stop|status|flush [flags]
+const HELP = `Usage: eks-token daemon run|start|stop|restart|status|flush [flags]
 
 The local token service: one per user, on a Unix socket, caching tokens and credentials in memory.
 Plugins use it with --daemon on|auto or EKS_TOKEN_DAEMON=on|auto.
@@ -16,10 +17,11 @@ Plugins use it with --daemon on|auto or EKS_TOKEN_DAEMON=on|auto.
   run     run in the foreground (systemd, launchd); SIGTERM or SIGINT stops it
   start   start it in the background; returns once it answers (exit 0 if one already runs)
   stop    stop the running daemon
+  restart stop the running daemon, if any, then start one (after an upgrade, or to change its flags)
   status  pid, uptime, counters and cached tokens (never a token); --json for the same as JSON
   flush   forget every cached token and credential
 
-Flags (run, start):
+Flags (run, start, restart):
   --idle-timeout DURATION  exit after this long without a token request: 90s, 30m, 2h, 0 = never (default 30m)
   --max-entries N          cache at most N tokens (default 512)
 
@@ -61,13 +63,15 @@ export async function runDaemonCommand(args: string[], deps: PluginDeps): Promis
         now: deps.now,
       });
     }
-    case 'start': {
-      const { values } = parseFlags(rest, RUN_OPTIONS, 'daemon start');
+    case 'start':
+    case 'restart': {
+      const { values } = parseFlags(rest, RUN_OPTIONS, `daemon ${sub}`);
       const passOn = [];
       if (values['idle-timeout'])
         passOn.push(`--idle-timeout=${parseDuration(values['idle-timeout']) / 1000}`);
       if (values['max-entries']) passOn.push(`--max-entries=${parseCount(values['max-entries'])}`);
-      return startDaemon(socketPath, passOn, deps, print);
+      if (sub === 'start') return startDaemon(socketPath, passOn, deps, print);
+      return (await import('./restartDaemon.js')).restartDaemon(socketPath, passOn, deps, print);
     }
     case 'stop':
     case 'status':
@@ -92,7 +96,7 @@ export async function runDaemonCommand(args: string[], deps: PluginDeps): Promis
       if (!outcome.ok)
         throw new EksTokenError('E_DAEMON', `the daemon on ${socketPath} did not answer: ${outcome.detail}`);
       const { reply } = outcome;
-      if ('flushed' in reply) print(`eks-token: flushed ${reply.flushed} cached tokens`);
+      if ('flushed' in reply) print(`eks-token: flushed ${plural(reply.flushed, 'cached token')}`);
       else if ('pid' in reply) print(`eks-token: stopped the daemon (pid ${reply.pid})`);
       else if ((values as { json?: boolean }).json) print(JSON.stringify(reply.status, null, 2));
       else print(formatStatus(reply.status));

@@ -7,7 +7,7 @@ export const HELP: Record<string, string> = {
 Usage:
   eks-token token -i CLUSTER [flags]          print an ExecCredential (aws-iam-authenticator style)
   eks-token get-token --cluster-name CLUSTER  print an ExecCredential (aws eks get-token style)
-  eks-token daemon run|start|stop|status|flush  the local token service
+  eks-token daemon run|start|stop|restart|status|flush  the local token service
   eks-token kubeconfig -i CLUSTER --server URL --certificate-authority-data B64 --region R
   eks-token kubeconfig --describe CLUSTER --region R  add or update a kubeconfig entry
   eks-token kubeconfig --migrate [--kubeconfig F] [--dry-run]  switch aws / aws-iam-authenticator users to eks-token

@@ -127,7 +127,39 @@ test('bad flags are usage errors', async () => {
   const u = await h.run(['daemon', 'frobnicate'], h.env());
   assert.match(u.stderr, /unknown daemon command "frobnicate"/);
   const help = await h.run(['daemon', '--help'], h.env());
-  assert.match(help.stdout, /run\|start\|stop\|status\|flush/);
+  assert.match(help.stdout, /run\|start\|stop\|restart\|status\|flush/);
+  assert.match(help.stdout, /^ {2}restart stop the running daemon, if any, then start one/m);
+  const restart = await h.run(['daemon', 'restart', '--max-entries', 'many'], h.env());
+  assert.equal(restart.code, 1);
+  assert.match(restart.stderr, /^eks-token: many is not a count/);
+});
+
+test('restart: stops the running daemon, waits for it to exit, starts a new one; with none running, starts one', async () => {
+  const first = await h.run(['daemon', 'restart'], h.env());
+  assert.equal(first.code, 0, first.stderr);
+  assert.match(first.stdout, /^eks-token: daemon started on .* \(pid \d+\)\n$/);
+  const old = await ping();
+  assert.ok(old);
+  const r = await h.run(['daemon', 'restart', '--idle-timeout', '5m'], h.env());
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(isAlive(old), false, 'restart returns only once the old daemon is gone');
+  const now = await ping();
+  assert.ok(now && now !== old);
+  assert.equal(
+    r.stdout,
+    `eks-token: stopped the daemon (pid ${old})\neks-token: daemon started on ${h.socket} (pid ${now})\n`,
+  );
+});
+
+test('flush counts in words: 1 cached token, 0 cached tokens', async () => {
+  await h.run(['daemon', 'start'], h.env());
+  const minted = await h.run(
+    ['token', '-i', 'eks-a', '--region', 'eu-west-1', '--daemon', 'on'],
+    h.env(KEYS),
+  );
+  assert.equal(minted.code, 0, minted.stderr);
+  assert.equal((await h.run(['daemon', 'flush'], h.env())).stdout, 'eks-token: flushed 1 cached token\n');
+  assert.equal((await h.run(['daemon', 'flush'], h.env())).stdout, 'eks-token: flushed 0 cached tokens\n');
 });
 
 test('a listening socket inherited from systemd (LISTEN_FDS=1) is used and left in place', async (t) => {
