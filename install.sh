@@ -4,7 +4,8 @@
 #   --prefix DIR    where to install (default ~/.local)
 #   --with-daemon   also install and enable the per-user token service (systemd socket unit, or a
 #                   launchd agent on macOS)
-#   --uninstall     remove everything this script installs under PREFIX and the service files
+#   --uninstall     remove everything this script installs under PREFIX, the service files, the
+#                   daemon's socket directory and the directories left empty
 #   --skip-build    reuse an existing build in dist/ (for packagers and tests)
 set -eu
 
@@ -19,7 +20,7 @@ while [ $# -gt 0 ]; do
     --with-daemon) with_daemon=1; shift ;;
     --uninstall) uninstall=1; shift ;;
     --skip-build) skip_build=1; shift ;;
-    -h|--help) sed -n '2,9s/^# \{0,1\}//p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,10s/^# \{0,1\}//p' "$0"; exit 0 ;;
     *) echo "eks-token install: unknown option $1: see ./install.sh --help" >&2; exit 1 ;;
   esac
 done
@@ -42,8 +43,11 @@ if [ "$uninstall" = 1 ]; then
     command -v launchctl >/dev/null 2>&1 && launchctl unload "$agent" 2>/dev/null || true
     rm -f "$agent"
   fi
+  # Stops a running daemon and removes its socket directory once empty.
   [ -x "$bindir/eks-token" ] && "$bindir/eks-token" daemon stop >/dev/null 2>&1 || true
   rm -rf "$lib" "$bindir/eks-token"
+  # The directories an install made, each only if nothing else is in it.
+  for d in "$bindir" "$prefix/lib" "$prefix" "$units" "$(dirname "$units")"; do rmdir "$d" 2>/dev/null || true; done
   echo "eks-token removed from $prefix"
   exit 0
 fi

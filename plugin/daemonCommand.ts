@@ -16,7 +16,7 @@ Plugins use it with --daemon on|auto or EKS_TOKEN_DAEMON=on|auto.
 
   run     run in the foreground (systemd, launchd); SIGTERM or SIGINT stops it
   start   start it in the background; returns once it answers (exit 0 if one already runs)
-  stop    stop the running daemon
+  stop    stop the running daemon; returns once it has exited
   restart stop the running daemon, if any, then start one (after an upgrade, or to change its flags)
   status  pid, uptime, counters and cached tokens (never a token); --json for the same as JSON
   flush   forget every cached token and credential
@@ -70,10 +70,14 @@ export async function runDaemonCommand(args: string[], deps: PluginDeps): Promis
       if (values['idle-timeout'])
         passOn.push(`--idle-timeout=${parseDuration(values['idle-timeout']) / 1000}`);
       if (values['max-entries']) passOn.push(`--max-entries=${parseCount(values['max-entries'])}`);
-      if (sub === 'start') return startDaemon(socketPath, passOn, deps, print);
-      return (await import('./restartDaemon.js')).restartDaemon(socketPath, passOn, deps, print);
+      if (sub === 'restart') await (await import('./stopDaemon.js')).stopDaemon(socketPath, print);
+      return startDaemon(socketPath, passOn, deps, print);
     }
-    case 'stop':
+    case 'stop': {
+      parseFlags(rest, {}, 'daemon stop');
+      await (await import('./stopDaemon.js')).stopDaemon(socketPath, print);
+      return 0;
+    }
     case 'status':
     case 'flush': {
       const { values } = parseFlags(
@@ -83,10 +87,6 @@ export async function runDaemonCommand(args: string[], deps: PluginDeps): Promis
       );
       const outcome = await sendControl(socketPath, sub);
       if (!outcome.ok && (outcome.reason === 'absent' || outcome.reason === 'refused')) {
-        if (sub === 'stop') {
-          print(`eks-token: no daemon is running on ${socketPath}`);
-          return 0;
-        }
         throw new EksTokenError(
           'E_DAEMON',
           `no daemon is running on ${socketPath}`,
@@ -97,7 +97,6 @@ export async function runDaemonCommand(args: string[], deps: PluginDeps): Promis
         throw new EksTokenError('E_DAEMON', `the daemon on ${socketPath} did not answer: ${outcome.detail}`);
       const { reply } = outcome;
       if ('flushed' in reply) print(`eks-token: flushed ${plural(reply.flushed, 'cached token')}`);
-      else if ('pid' in reply) print(`eks-token: stopped the daemon (pid ${reply.pid})`);
       else if ((values as { json?: boolean }).json) print(JSON.stringify(reply.status, null, 2));
       else print(formatStatus(reply.status));
       return 0;

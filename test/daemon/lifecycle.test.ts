@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
 import { sendControl } from '../../src/protocol/sendControl.js';
 import {
@@ -52,17 +52,21 @@ test('two starts at once give one daemon; both exit 0', async () => {
   assert.equal(lstatSync(dirname(h.socket)).mode & 0o777, 0o700);
 });
 
-test('a stale socket is replaced', async () => {
-  mkdirSync(dirname(h.socket), { recursive: true, mode: 0o700 });
-  // A process that listened on the path and died without removing it leaves a socket nobody accepts on.
+// A process that listened on the path and died without removing it leaves a socket nobody accepts on.
+async function listenAndDie(socket: string): Promise<void> {
+  mkdirSync(dirname(socket), { recursive: true, mode: 0o700 });
   const holder = spawn(process.execPath, [
     '-e',
-    `require('net').createServer().listen(${JSON.stringify(h.socket)}, () => console.log('up'))`,
+    `require('net').createServer().listen(${JSON.stringify(socket)}, () => console.log('up'))`,
   ]);
   await new Promise((resolve) => holder.stdout.once('data', resolve));
   holder.kill('SIGKILL');
   await new Promise((resolve) => holder.once('exit', resolve));
-  assert.ok(lstatSync(h.socket).isSocket());
+  assert.ok(lstatSync(socket).isSocket());
+}
+
+test('a stale socket is replaced', async () => {
+  await listenAndDie(h.socket);
   assert.equal(await ping(), undefined);
   const start = await h.run(['daemon', 'start'], h.env());
   assert.equal(start.code, 0, start.stderr);
@@ -83,14 +87,24 @@ test('stop removes the socket; status and stop without a daemon say so', async (
   const stop = await h.run(['daemon', 'stop'], h.env());
   assert.equal(stop.code, 0, stop.stderr);
   assert.match(stop.stdout, new RegExp(`stopped the daemon \\(pid ${pid}\\)`));
-  await waitFor(() => !isAlive(pid), 5000);
+  assert.equal(isAlive(pid), false, 'stop returns once the daemon has exited');
   assert.equal(existsSync(h.socket), false);
+  assert.equal(existsSync(dirname(h.socket)), false, 'the emptied socket directory is removed');
   const status = await h.run(['daemon', 'status'], h.env());
   assert.equal(status.code, 1);
   assert.match(status.stderr, /^eks-token: no daemon is running on .*: start one: eks-token daemon start\n$/);
   const again = await h.run(['daemon', 'stop'], h.env());
   assert.equal(again.code, 0);
   assert.match(again.stdout, /no daemon is running/);
+  // A socket left by a daemon that died: stop removes it and the directory; other files stay.
+  for (const other of [false, true]) {
+    await listenAndDie(h.socket);
+    if (other) writeFileSync(join(dirname(h.socket), 'keep'), '');
+    const stale = await h.run(['daemon', 'stop'], h.env());
+    assert.equal(stale.code, 0, stale.stderr);
+    assert.equal(existsSync(h.socket), false);
+    assert.equal(existsSync(dirname(h.socket)), other);
+  }
 });
 
 test('SIGTERM, SIGINT and the idle timeout end `daemon run` cleanly', async () => {
@@ -137,7 +151,10 @@ test('bad flags are usage errors', async () => {
 test('restart: stops the running daemon, waits for it to exit, starts a new one; with none running, starts one', async () => {
   const first = await h.run(['daemon', 'restart'], h.env());
   assert.equal(first.code, 0, first.stderr);
-  assert.match(first.stdout, /^eks-token: daemon started on .* \(pid \d+\)\n$/);
+  assert.match(
+    first.stdout,
+    /^eks-token: no daemon is running on .*\neks-token: daemon started on .* \(pid \d+\)\n$/,
+  );
   const old = await ping();
   assert.ok(old);
   const r = await h.run(['daemon', 'restart', '--idle-timeout', '5m'], h.env());

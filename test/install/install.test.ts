@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -59,17 +59,23 @@ describe('install.sh', () => {
     assert.equal(verify.stderr, '');
   });
 
-  it('--uninstall removes the launcher, the bundle and the units', async () => {
+  it('--uninstall removes the launcher, the bundle, the units, the running daemon and its socket directory, and the directories left empty', async () => {
     await install('--with-daemon');
+    const start = await run(join(dir, 'prefix/bin/eks-token'), ['daemon', 'start'], { env, cwd: '/' });
+    assert.match(start.stdout, /daemon started on .*run\/eks-token\/daemon\.sock/);
     await install('--uninstall');
-    for (const path of [
-      'prefix/bin/eks-token',
-      'prefix/lib/eks-token',
-      'config/systemd/user/eks-token.socket',
-      'config/systemd/user/eks-token.service',
-    ]) {
+    for (const path of ['prefix', 'config/systemd', 'run/eks-token']) {
       assert.equal(existsSync(join(dir, path)), false, path);
     }
+    assert.ok(existsSync(join(dir, 'config')), 'XDG_CONFIG_HOME itself stays');
+    // A prefix with other software in it keeps that, and its directories.
+    await install();
+    await writeFile(join(dir, 'prefix/bin/other-tool'), '');
+    await install('--uninstall');
+    assert.equal(existsSync(join(dir, 'prefix/bin/eks-token')), false);
+    assert.equal(existsSync(join(dir, 'prefix/lib')), false);
+    assert.ok(existsSync(join(dir, 'prefix/bin/other-tool')));
+    await rm(join(dir, 'prefix'), { recursive: true });
   });
 
   for (const [shell, line] of [
