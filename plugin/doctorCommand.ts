@@ -54,11 +54,14 @@ export async function runDoctorCommand(args: string[], deps: PluginDeps): Promis
   };
   if (values.offline) {
     const { describeCredentialSource } = await import('./checkAws.js');
-    report({
-      status: 'skip',
-      area: 'credentials',
-      detail: `${describeCredentialSource(request, env)}: not checked (--offline)`,
-    });
+    report([
+      {
+        status: 'skip',
+        area: 'credentials',
+        detail: `${describeCredentialSource(request, env)}: not checked (--offline)`,
+      },
+      { status: 'skip', area: 'clock', detail: 'not checked against STS (--offline)' },
+    ]);
   } else {
     const { checkAws } = await import('./checkAws.js');
     report(await checkAws(request, env, deps.now));

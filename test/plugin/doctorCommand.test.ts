@@ -125,6 +125,7 @@ describe('eks-token doctor', { skip: hasDnsmasq() ? false : 'dnsmasq not install
       /^skip credentials environment keys \(AWS_ACCESS_KEY_ID\): not checked \(--offline\)$/,
     );
     assert.equal(r.line('ok', 'clock'), undefined);
+    assert.equal(r.line('skip', 'clock'), 'skip clock       not checked against STS (--offline)');
     assert.equal(sts.calls.length, before);
   });
 
