@@ -1,3 +1,5 @@
+import { KNOWN_REGIONS } from '../src/aws/knownRegions.js';
+
 /** The shells `eks-token completion` writes scripts for. */
 export type Shell = 'bash' | 'zsh';
 
@@ -51,10 +53,8 @@ export const COMPLETION: Record<string, { flags: string[]; words?: string[] }> =
 const FILES = '@files';
 const NONE = '@none';
 const VALUES: Record<string, string> = {
-  '--region':
-    'us-east-1 us-east-2 us-west-1 us-west-2 ca-central-1 eu-west-1 eu-west-2 eu-west-3 eu-central-1 eu-central-2 ' +
-    'eu-north-1 eu-south-1 ap-northeast-1 ap-northeast-2 ap-south-1 ap-southeast-1 ap-southeast-2 sa-east-1 ' +
-    'me-central-1 af-south-1 cn-north-1 cn-northwest-1 us-gov-west-1 us-gov-east-1',
+  // Every region AWS lists, as eks-token knows them.
+  '--region': Object.values(KNOWN_REGIONS).flat().join(' '),
   '--daemon': 'off on auto',
   '--exec-api-version': 'v1beta1 v1',
   '--txt-fallback': 'literal',

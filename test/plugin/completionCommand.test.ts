@@ -68,8 +68,19 @@ describe('eks-token completion', () => {
     assert.deepEqual(await complete('eks-token whoami --j'), ['--json']);
     assert.deepEqual(await complete('eks-token completion '), ['bash', 'zsh']);
     assert.deepEqual(await complete('eks-token daemon st'), ['start', 'status', 'stop']);
+    assert.deepEqual(await complete('eks-token daemon re'), ['restart']);
     assert.deepEqual(await complete('eks-token token --daemon '), ['auto', 'off', 'on']);
     assert.deepEqual(await complete('eks-token token --region cn-'), ['cn-north-1', 'cn-northwest-1']);
+    // The regions eks-token knows, the newest included.
+    assert.deepEqual(await complete('eks-token token --region ap-southeast-'), [
+      'ap-southeast-1',
+      'ap-southeast-2',
+      'ap-southeast-3',
+      'ap-southeast-4',
+      'ap-southeast-5',
+      'ap-southeast-6',
+      'ap-southeast-7',
+    ]);
     assert.deepEqual(await complete('eks-token token --profile '), ['ci', 'default', 'dev', 'prod-admin']);
     assert.deepEqual(await complete('eks-token token -i '), []);
     assert.deepEqual(await complete('eks-token kubeconfig --kubeconfig cred'), ['credentials']);
