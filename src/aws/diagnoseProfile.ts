@@ -5,6 +5,7 @@ import { delimiter, join } from 'node:path';
 import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
 import { EksTokenError, oneLine } from '../shared/EksTokenError.js';
 import { redact } from '../shared/redact.js';
+import { emptyCredentialSource } from './emptyCredentialSource.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -55,34 +56,11 @@ export async function diagnoseProfile(
     if (section.credential_process)
       return diagnoseHelper(section.credential_process, name, o.env, o.sdkMessages);
     if (section.credential_source && section.role_arn)
-      return o.chainFailed ? credentialSourceEmpty(section.credential_source, name) : undefined;
+      return o.chainFailed ? emptyCredentialSource(section.credential_source, name) : undefined;
     if (!section.source_profile) return undefined;
     name = section.source_profile;
   }
   return undefined;
-}
-
-// How to give each credential_source botocore knows the credentials it lacks.
-const SOURCE_FIXES: Record<string, string> = {
-  Environment: 'export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; the role is assumed with them',
-  Ec2InstanceMetadata: 'run on an EC2 instance with an instance profile (AWS_EC2_METADATA_DISABLED unset)',
-  EcsContainer: 'run in an ECS task or a pod that sets AWS_CONTAINER_CREDENTIALS_RELATIVE_URI or _FULL_URI',
-};
-
-// botocore's own words: "No credentials found in credential_source referenced in profile P".
-function credentialSourceEmpty(source: string, profile: string): EksTokenError {
-  const fix = SOURCE_FIXES[source];
-  if (!fix)
-    return new EksTokenError(
-      'E_NO_CREDENTIALS',
-      `credential_source ${source} of profile ${profile} is not one aws knows`,
-      'use Environment, Ec2InstanceMetadata or EcsContainer',
-    );
-  return new EksTokenError(
-    'E_NO_CREDENTIALS',
-    `no credentials found in credential_source ${source} referenced in profile ${profile}`,
-    fix,
-  );
 }
 
 async function diagnoseHelper(
