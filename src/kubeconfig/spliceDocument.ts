@@ -77,7 +77,10 @@ class Splicer {
   visit(node: Node, key: Node | undefined): void {
     const snap = this.snaps.get(node);
     if (!snap || !node.range) return;
-    if (rewrite.has(node)) return this.replace(node, node, key);
+    if (rewrite.has(node)) {
+      this.replace(node, node, key);
+      return;
+    }
     if ('value' in snap) {
       if (isScalar(node) && (snap.value !== node.value || snap.type !== node.type))
         this.replace(node, node, key);
@@ -92,10 +95,16 @@ class Splicer {
       if (stride === 1 || i % 3 !== 2 || now[i] === item) return now[i] === item;
       return (item as Node | null)?.range !== undefined && now[i] !== null && now[i] !== undefined;
     });
-    if (!kept || (node.flow && now.length > snap.items.length)) return this.replace(node, node, key);
+    if (!kept || (node.flow && now.length > snap.items.length)) {
+      this.replace(node, node, key);
+      return;
+    }
     node.items.forEach((item, i) => {
       if (i >= snap.items.length / stride) return;
-      if (!isPair(item)) return this.visit(item as Node, undefined);
+      if (!isPair(item)) {
+        this.visit(item as Node, undefined);
+        return;
+      }
       const before = snap.items[i * 3 + 2] as Node | null;
       const value = item.value as Node | null;
       if (value === before) {
