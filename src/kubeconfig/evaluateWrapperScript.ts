@@ -74,7 +74,10 @@ class Evaluator {
     if (this.call) throw new Reason(`it runs ${describe(tokens)} after calling ${this.call.command}`);
     const words = tokens.filter((t): t is Extract<ShellToken, { word: WordPart[] }> => 'word' in t);
     const first = literalOf(words[0]?.word);
-    if (tokens.some((t) => 'op' in t)) return this.conditional(tokens);
+    if (tokens.some((t) => 'op' in t)) {
+      this.conditional(tokens);
+      return;
+    }
     if (first === 'if' && !this.pendingIf && !this.inThen) {
       this.pendingIf = this.emptyTest(words.slice(1).map((w) => w.word));
       return;
@@ -89,7 +92,10 @@ class Evaluator {
       this.inThen = undefined;
       return;
     }
-    if (this.inThen) return this.fallback(this.inThen, words);
+    if (this.inThen) {
+      this.fallback(this.inThen, words);
+      return;
+    }
     if (this.pendingIf) throw new Reason('an if eks-token does not follow');
     this.simple(words.map((w) => w.word));
   }
@@ -110,7 +116,7 @@ class Evaluator {
   // The variable a `[ -z "$V" ]` (or, negated, `[ -n "$V" ]`) test checks.
   private emptyTest(words: WordPart[][], negated = false): string {
     const text = words.map(
-      (w) => literalOf(w) ?? (w.length === 1 && 'param' in w[0]! ? `$${w[0].param}` : '?'),
+      (w) => literalOf(w) ?? (w[0] && w.length === 1 && 'param' in w[0] ? `$${w[0].param}` : '?'),
     );
     const inner =
       text[0] === '[' || text[0] === '[[' ? text.slice(1, -1) : text[0] === 'test' ? text.slice(1) : [];
@@ -123,7 +129,7 @@ class Evaluator {
 
   // `V=<the argument the lookup was for>` when V is empty: the script's literal fallback.
   private fallback(variable: string, words: Array<{ word: WordPart[] }>): void {
-    const assignment = words.length === 1 ? this.assignment(words[0]!.word) : undefined;
+    const assignment = words[0] && words.length === 1 ? this.assignment(words[0].word) : undefined;
     const current = this.vars.get(variable);
     if (
       assignment?.name === variable &&
@@ -154,13 +160,13 @@ class Evaluator {
       return;
     }
     if (first === 'export' && words.length === 2) {
-      const assignment = this.assignment(words[1]!);
+      const assignment = this.assignment(words[1] ?? []);
       if (!assignment || !('literal' in assignment.value))
         throw new Reason('it exports a value eks-token cannot tell in advance');
       this.env.push({ name: assignment.name, value: assignment.value.literal });
       return;
     }
-    const assignment = words.length === 1 ? this.assignment(words[0]!) : undefined;
+    const assignment = words[0] && words.length === 1 ? this.assignment(words[0]) : undefined;
     if (assignment) {
       // Bash passes a changed inherited variable on, export or not; eks-token cannot tell which.
       if (/^(AWS|KUBERNETES)_/.test(assignment.name))
@@ -188,20 +194,21 @@ class Evaluator {
   private assignment(word: WordPart[]): { name: string; value: Value } | undefined {
     const head = word[0];
     const match = head && 'text' in head ? /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(head.text) : null;
-    if (!match) return undefined;
+    const name = match?.[1];
+    if (!match || !name) return undefined;
     const rest: WordPart[] = match[2] ? [{ text: match[2] }, ...word.slice(1)] : word.slice(1);
-    if (rest.length === 0) return { name: match[1]!, value: { literal: '' } };
-    const only = rest.length === 1 ? rest[0]! : undefined;
-    if (only && 'subst' in only) return { name: match[1]!, value: this.lookup(only.subst) };
+    if (rest.length === 0) return { name, value: { literal: '' } };
+    const only = rest.length === 1 ? rest[0] : undefined;
+    if (only && 'subst' in only) return { name, value: this.lookup(only.subst) };
     const [value] = this.expand([rest]);
-    if (!value) throw new Reason(`it sets ${match[1]} to nothing`);
-    return { name: match[1]!, value };
+    if (!value) throw new Reason(`it sets ${name} to nothing`);
+    return { name, value };
   }
 
   // Each word's values: "$@" and "${@:a:b}" expand to the arguments, anything else to one value.
   private expand(words: WordPart[][]): Value[] {
     return words.flatMap((word): Value[] => {
-      const only = word.length === 1 ? word[0]! : undefined;
+      const only = word.length === 1 ? word[0] : undefined;
       if (only && 'param' in only) {
         const slice = /^@(?::(\d+)(?::(\d+))?)?$/.exec(only.param);
         if (slice) {
@@ -224,8 +231,8 @@ class Evaluator {
   private param(name: string): Value {
     const fallback = /^([A-Za-z_][A-Za-z0-9_]*):?-\$\{?(\w+)\}?$/.exec(name);
     if (fallback) {
-      const value = this.param(fallback[1]!);
-      const other = this.param(fallback[2]!);
+      const value = this.param(fallback[1] ?? '');
+      const other = this.param(fallback[2] ?? '');
       if ('txt' in value && 'literal' in other && other.literal === value.txt)
         return { txt: value.txt, fallback: true };
       throw new Reason(`it uses \${${name}}, which eks-token does not follow`);
@@ -263,7 +270,7 @@ class Evaluator {
       const literal = literalOf(words[i]);
       if (literal === undefined) {
         if (name !== undefined) throw new Reason(`${tool} looks up more than one name`);
-        const value = this.expand([words[i]!])[0];
+        const value = this.expand([words[i] ?? []])[0];
         if (!value || !('literal' in value)) throw new Reason(`${tool} looks up a computed name`);
         name = value.literal;
         continue;

@@ -27,6 +27,7 @@ test('TXT lookups with dig, host, nslookup and drill, with or without +short and
     'dig -tTXT $3 +short',
     'host -t TXT "$3" | cut -d\'"\' -f2',
     "nslookup -type=TXT \"$3\" | grep text | awk -F'\"' '{print $2}'",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: shell, not JavaScript
     'nslookup -q=txt "${3}" | sed -n "s/.*text = //p"',
     "drill TXT \"$3\" | grep -v '^;' | awk '{print $5}'",
   ];
@@ -34,6 +35,7 @@ test('TXT lookups with dig, host, nslookup and drill, with or without +short and
     ['[ -z "$c" ] && c="$3"', true],
     ['[ -n "$c" ] || c=$3', true],
     ['if test -z "$c"\nthen\n  c="$3"\nfi', true],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: shell, not JavaScript
     ['if [[ -z $c ]]; then c="${3}"; fi', true],
     ['', false],
   ];
@@ -48,6 +50,7 @@ test('TXT lookups with dig, host, nslookup and drill, with or without +short and
     }
   // ${c:-$3} in the call is the same fallback.
   const inline = evaluateWrapperScript(
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: shell, not JavaScript
     '#!/bin/bash\nc=$(dig +short -t TXT "$2")\naws --region eu-west-1 eks get-token --cluster-name "${c:-$2}" --output json\n',
     ['--name', 'eks.example.com'],
   );
