@@ -50,6 +50,8 @@ export function execUser(opts: {
   clusterId: string;
   region?: string;
   roleArn?: string;
+  /** The role session's name (aws eks get-token's is EKSGetTokenAuth). */
+  sessionName?: string;
   profile?: string;
   daemon?: 'on' | 'auto';
   dnsServers?: string[];
@@ -59,6 +61,7 @@ export function execUser(opts: {
 }): ExecUser {
   const args = ['token', '-i', opts.clusterId, ...(opts.region ? ['--region', opts.region] : [])];
   if (opts.roleArn) args.push('--role', opts.roleArn);
+  if (opts.roleArn && opts.sessionName) args.push('--session-name', opts.sessionName);
   for (const server of opts.dnsServers ?? []) args.push('--dns-server', server);
   if (opts.daemon) args.push('--daemon', opts.daemon);
   // Key order as kubectl writes it (alphabetical), so a later kubectl rewrite changes nothing.

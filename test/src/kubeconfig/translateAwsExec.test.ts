@@ -23,7 +23,7 @@ test('the args aws eks update-kubeconfig writes, with --role and AWS_PROFILE', (
       region: 'eu-west-1',
       roleArn: 'arn:aws:iam::111122223333:role/r',
       profile: 'dev',
-      extraArgs: [],
+      extraArgs: ['--session-name', 'EKSGetTokenAuth'],
     },
   );
 });
@@ -48,7 +48,7 @@ test('aws global options anywhere, --flag=value, --profile and AWS_DEFAULT_PROFI
       clusterId: 'prod',
       roleArn: 'arn:aws:iam::111122223333:role/r',
       profile: 'p',
-      extraArgs: [],
+      extraArgs: ['--session-name', 'EKSGetTokenAuth'],
     },
   );
   const both = [
@@ -185,7 +185,9 @@ test('property: any order of flags, = or separate values, and harmless aws optio
       const at = (i: number) => ((seed >> i) & 3) % 3;
       const slot = (n: number) => flags.filter((_, i) => at(i) === n).flat();
       const args = [...slot(0), 'eks', ...slot(1), 'get-token', ...slot(2)];
-      assert.deepEqual(aws(args), { tool: 'aws', extraArgs: [], ...id });
+      // aws names a role's session EKSGetTokenAuth; the authenticator leaves its own default.
+      const session = id.roleArn ? ['--session-name', 'EKSGetTokenAuth'] : [];
+      assert.deepEqual(aws(args), { tool: 'aws', extraArgs: session, ...id });
       const authArgs = [['token'], ['-i', id.clusterId], ...(id.region ? [['--region', id.region]] : [])];
       if (id.roleArn) authArgs.push([seed % 2 ? '-r' : '--role', id.roleArn]);
       const { profile: _profile, ...rest } = id;
