@@ -1,5 +1,6 @@
 import { access } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { isDnsClusterId } from '../src/dns/clusterId.js';
 import { type MigrationResult, migrateKubeconfig } from '../src/kubeconfig/migrateKubeconfig.js';
 import { readWrapperScript } from '../src/kubeconfig/readWrapperScript.js';
 import type { StoredExec } from '../src/kubeconfig/translateAwsExec.js';
@@ -31,6 +32,8 @@ export async function runMigrateCommand(args: string[], deps: PluginDeps): Promi
     command,
   );
   if (result.migrated.length > 0) deps.stderr.write(`${note}\n`);
+  for (const line of unverifiedBlueGreen(doc.toJSON(), result, path, deps.env))
+    deps.stderr.write(`${line}\n`);
   deps.stdout.write(describeMigration(result));
   const count = `${result.migrated.length} user${result.migrated.length === 1 ? '' : 's'}`;
   if (result.migrated.length === 0) {
@@ -48,6 +51,53 @@ export async function runMigrateCommand(args: string[], deps: PluginDeps): Promi
   deps.stdout.write(`Migrated ${count} in ${path}; the previous file is ${backup}\n`);
   return 0;
 }
+
+/**
+ * One warning per converted blue/green user whose cluster skips TLS verification, naming the
+ * `eks-token kubeconfig ... --clusters` command that writes the verified entry instead.
+ */
+export function unverifiedBlueGreen(
+  config: KubeconfigJson | null,
+  result: MigrationResult,
+  path: string,
+  env: Record<string, string | undefined>,
+): string[] {
+  const lines: string[] = [];
+  for (const m of result.migrated) {
+    if (!isDnsClusterId(m.identity.clusterId)) continue;
+    const names = new Set(
+      (config?.contexts ?? []).filter((c) => c?.context?.user === m.user).map((c) => c?.context?.cluster),
+    );
+    for (const entry of config?.clusters ?? []) {
+      const cluster = entry?.cluster;
+      if (!names.has(entry?.name) || cluster?.['insecure-skip-tls-verify'] !== true) continue;
+      const flags = [
+        `-i ${m.identity.clusterId}`,
+        `--name ${entry?.name}`,
+        `--server ${cluster.server ?? 'https://...'}`,
+        '--clusters BLUE,GREEN',
+        `--region ${m.identity.region ?? 'REGION'}`,
+        ...(m.identity.roleArn ? [`--role ${m.identity.roleArn}`] : []),
+        ...(m.identity.profile ? [`--profile ${m.identity.profile}`] : []),
+        ...(path === kubeconfigPath(undefined, env) ? [] : [`--kubeconfig ${path}`]),
+      ];
+      lines.push(
+        `eks-token: warning: user ${m.user} follows ${m.identity.clusterId}'s TXT record but cluster ${entry?.name} ` +
+          `skips TLS verification; write a verified entry (BLUE,GREEN: your cluster names): eks-token kubeconfig ${flags.join(' ')}`,
+      );
+    }
+  }
+  return lines;
+}
+
+// The parts of a kubeconfig, as kubectl reads it, that tell which cluster a user talks to.
+type KubeconfigJson = {
+  contexts?: Array<{ name?: string; context?: { cluster?: string; user?: string } } | null>;
+  clusters?: Array<{
+    name?: string;
+    cluster?: { server?: string; 'insecure-skip-tls-verify'?: unknown };
+  } | null>;
+};
 
 /** A diff-like summary of each change; env values other than profile and region are not shown. */
 export function describeMigration(result: MigrationResult): string {
