@@ -66,7 +66,7 @@ export async function migrateKubeconfig(
       continue;
     }
     if (!isMap(exec)) continue;
-    const stored = readStoredExec(exec);
+    const stored = readStoredExec(exec, doc);
     if (!stored) continue;
     let env = stored.env;
     let translation = translateAwsExec(stored);
@@ -137,13 +137,15 @@ async function followWrapper(
 
 const CLUSTER_FLAGS = new Set(['-i', '--cluster-id', '--cluster-name']);
 
-function readStoredExec(exec: YAMLMap): StoredExec | undefined {
+function readStoredExec(exec: YAMLMap, doc: Document): StoredExec | undefined {
   const command = exec.get('command');
   const args = exec.get('args');
   if (typeof command !== 'string') return undefined;
   const list = args === undefined || args === null ? [] : isSeq(args) ? args.toJSON() : undefined;
   if (!Array.isArray(list) || !list.every((a) => typeof a === 'string')) return undefined;
-  const env = readEnv(exec.get('env'));
+  // An aliased env (`env: *profile`) is read through its anchor; its text is kept when unchanged.
+  const envNode = exec.get('env');
+  const env = readEnv(isAlias(envNode) ? envNode.resolve(doc) : envNode);
   if (!env) return undefined;
   return { command, args: list, env };
 }

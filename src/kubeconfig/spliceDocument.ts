@@ -54,7 +54,7 @@ export function spliceDocument(doc: Document, original: string, options: ToStrin
   const root = doc.contents;
   if (!snaps || !root?.range || !snaps.has(root)) return doc.toString(options);
   const splicer = new Splicer(original, snaps, options);
-  splicer.visit(root, undefined);
+  splicer.visit(root, undefined, false);
   let text = original;
   // From the end, so offsets stay valid; at one offset the inner (earlier found) insert comes first.
   const edits = splicer.edits.map((edit, i) => ({ ...edit, i }));
@@ -73,17 +73,20 @@ class Splicer {
     private readonly options: ToStringOptions,
   ) {}
 
-  /** `key`: the pair whose value `node` is (its column places a block value on the next lines). */
-  visit(node: Node, key: Node | undefined): void {
+  /**
+   * `key`: the pair whose value `node` is (its column places a block value on the next lines);
+   * `inFlow`: inside a flow collection, where only flow text may go.
+   */
+  visit(node: Node, key: Node | undefined, inFlow: boolean): void {
     const snap = this.snaps.get(node);
     if (!snap || !node.range) return;
     if (rewrite.has(node)) {
-      this.replace(node, node, key);
+      this.replace(node, node, key, inFlow);
       return;
     }
     if ('value' in snap) {
       if (isScalar(node) && (snap.value !== node.value || snap.type !== node.type))
-        this.replace(node, node, key);
+        this.replace(node, node, key, inFlow);
       return;
     }
     if (!isCollection(node)) return;
@@ -95,32 +98,38 @@ class Splicer {
       if (stride === 1 || i % 3 !== 2 || now[i] === item) return now[i] === item;
       return (item as Node | null)?.range !== undefined && now[i] !== null && now[i] !== undefined;
     });
-    if (!kept || (node.flow && now.length > snap.items.length)) {
-      this.replace(node, node, key);
+    if (!kept || (snap.items.length === 0 && now.length > 0)) {
+      this.replace(node, node, key, inFlow);
       return;
     }
+    const flow = inFlow || Boolean(node.flow);
     node.items.forEach((item, i) => {
       if (i >= snap.items.length / stride) return;
       if (!isPair(item)) {
-        this.visit(item as Node, undefined);
+        this.visit(item as Node, undefined, flow);
         return;
       }
       const before = snap.items[i * 3 + 2] as Node | null;
       const value = item.value as Node | null;
       if (value === before) {
-        if (value) this.visit(value, item.key as Node);
-      } else if (before && value) this.replace(before, value, item.key as Node);
+        if (value) this.visit(value, item.key as Node, flow);
+      } else if (before && value) this.replace(before, value, item.key as Node, flow);
     });
     const added = node.items.slice(snap.items.length / stride);
-    if (added.length > 0) this.insert(node, added);
+    if (added.length > 0) this.insert(node, added, flow);
   }
 
   // Replaces `old`'s text with `node` rendered in its place.
-  private replace(old: Node, node: Node, key: Node | undefined): void {
+  private replace(old: Node, node: Node, key: Node | undefined, inFlow: boolean): void {
     const [start, end] = old.range as [number, number, number];
+    // In a flow collection only flow text fits; an empty `[]` in a block one becomes a block list.
+    if (isCollection(node)) {
+      if (inFlow) node.flow = true;
+      else if (isCollection(old) && old.flow && old.items.length === 0 && key?.range) node.flow = false;
+    }
     const block = isCollection(node) && !node.flow && node.items.length > 0;
     const oldBlock = isCollection(old) && !old.flow;
-    const rendered = this.render(node);
+    const rendered = this.render(node, inFlow);
     if (oldBlock || !key?.range) {
       // At the node's own column: the first line is in place, the others are indented to it.
       const column = this.column(start);
@@ -143,22 +152,51 @@ class Splicer {
     this.edits.push({ start: from, end, text: `\n${text}` });
   }
 
-  // New items or pairs after the last one of a block collection, at its column.
-  private insert(node: YAMLMap | YAMLSeq, added: unknown[]): void {
-    const [start, end] = node.range as [number, number, number];
+  // New items or pairs after the last one: `, ...` in a flow collection, lines at its column in a block one.
+  private insert(node: YAMLMap | YAMLSeq, added: unknown[], inFlow: boolean): void {
     const fresh = isMap(node) ? new YAMLMap() : new YAMLSeq();
     fresh.items = added as never[];
+    fresh.flow = inFlow;
+    const rendered = this.render(fresh, inFlow).trim();
+    if (inFlow) {
+      const items = rendered.slice(1, -1).trim();
+      // A multi-line flow list (JSON) gets its own line before the first item, so no line changes.
+      const first = node.items[0];
+      const at = ((isPair(first) ? first.key : first) as Node | undefined)?.range?.[0];
+      if (at !== undefined && /^[ \t]*$/.test(this.text.slice(this.text.lastIndexOf('\n', at - 1) + 1, at))) {
+        this.edits.push({ start: at, end: at, text: `${items},\n${' '.repeat(this.column(at))}` });
+        return;
+      }
+      const last = node.items[node.items.length - added.length - 1];
+      const lastNode = (isPair(last) ? (last.value ?? last.key) : last) as Node | undefined;
+      const end = lastNode?.range?.[1] ?? (node.range as [number, number, number])[1] - 1;
+      this.edits.push({ start: end, end, text: `, ${items}` });
+      return;
+    }
+    const [start, end] = node.range as [number, number, number];
     const column = this.column(start);
-    const lines = this.render(fresh).replace(/\n$/, '').split('\n');
+    const lines = rendered.split('\n');
     const text = lines.map((line) => (line === '' ? line : ' '.repeat(column) + line)).join('\n');
     const atLineStart = end === 0 || this.text[end - 1] === '\n';
     this.edits.push({ start: end, end, text: `${atLineStart ? '' : '\n'}${text}\n` });
   }
 
-  private render(node: unknown): string {
+  // The node's text alone: its own comments stay where they are in the file, outside its range.
+  private render(node: Node, inFlow: boolean): string {
+    const { comment, commentBefore } = node;
+    node.comment = undefined;
+    node.commentBefore = undefined;
     const doc = new Document(undefined, { version: '1.1' });
-    doc.contents = node as Node;
-    return doc.toString(this.options);
+    doc.contents = node;
+    // In a JSON file, new strings and keys are JSON strings too.
+    const json = inFlow && this.text.trimStart().startsWith('{');
+    const quoted = json
+      ? ({ defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'QUOTE_DOUBLE' } as const)
+      : {};
+    const text = doc.toString({ ...this.options, ...quoted });
+    node.comment = comment;
+    node.commentBefore = commentBefore;
+    return text;
   }
 
   private column(offset: number): number {
