@@ -36,19 +36,21 @@ export async function runMigrateCommand(args: string[], deps: PluginDeps): Promi
     deps.stderr.write(`${line}\n`);
   deps.stdout.write(describeMigration(result));
   const count = `${result.migrated.length} user${result.migrated.length === 1 ? '' : 's'}`;
+  // Users left alone are counted too, so a summary never hides one.
+  const left = result.skipped.length > 0 ? `; ${result.skipped.length} left as they are (above)` : '';
   if (result.migrated.length === 0) {
-    deps.stdout.write(`Nothing to migrate in ${path}\n`);
+    deps.stdout.write(`Nothing to migrate in ${path}${left}\n`);
     return 0;
   }
   if (values['dry-run']) {
-    deps.stdout.write(`Would migrate ${count} in ${path} (dry run: nothing written)\n`);
+    deps.stdout.write(`Would migrate ${count} in ${path}${left} (dry run: nothing written)\n`);
     return 0;
   }
   const backup = await backupPath(path, deps.now());
   // The backup is complete on disk before the kubeconfig is replaced.
   await writeKubeconfigFile(backup, text);
   await writeKubeconfigFile(path, stringifyKubeconfig(doc, text));
-  deps.stdout.write(`Migrated ${count} in ${path}; the previous file is ${backup}\n`);
+  deps.stdout.write(`Migrated ${count} in ${path}${left}; the previous file is ${backup}\n`);
   return 0;
 }
 
