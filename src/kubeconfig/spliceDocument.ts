@@ -99,7 +99,7 @@ class Splicer {
       return (item as Node | null)?.range !== undefined && now[i] !== null && now[i] !== undefined;
     });
     if (!kept || (snap.items.length === 0 && now.length > 0)) {
-      this.replace(node, node, key, inFlow);
+      this.replace(node, node, key, inFlow, snap.items.length === 0);
       return;
     }
     const flow = inFlow || Boolean(node.flow);
@@ -120,15 +120,17 @@ class Splicer {
   }
 
   // Replaces `old`'s text with `node` rendered in its place.
-  private replace(old: Node, node: Node, key: Node | undefined, inFlow: boolean): void {
+  private replace(old: Node, node: Node, key: Node | undefined, inFlow: boolean, wasEmpty = false): void {
     const [start, end] = old.range as [number, number, number];
+    const oldBlock = isCollection(old) && !old.flow;
     // In a flow collection only flow text fits; an empty `[]` in a block one becomes a block list.
     if (isCollection(node)) {
+      const emptyFlow =
+        isCollection(old) && old.flow && (wasEmpty || (old !== node && old.items.length === 0));
       if (inFlow) node.flow = true;
-      else if (isCollection(old) && old.flow && old.items.length === 0 && key?.range) node.flow = false;
+      else if (emptyFlow && key?.range) node.flow = false;
     }
     const block = isCollection(node) && !node.flow && node.items.length > 0;
-    const oldBlock = isCollection(old) && !old.flow;
     const rendered = this.render(node, inFlow);
     if (oldBlock || !key?.range) {
       // At the node's own column: the first line is in place, the others are indented to it.
