@@ -67,15 +67,15 @@ export function unverifiedBlueGreen(
   const lines: string[] = [];
   for (const m of result.migrated) {
     if (!isDnsClusterId(m.identity.clusterId)) continue;
-    const names = new Set(
-      (config?.contexts ?? []).filter((c) => c?.context?.user === m.user).map((c) => c?.context?.cluster),
-    );
+    const contexts = (config?.contexts ?? []).filter((c) => c?.context?.user === m.user);
     for (const entry of config?.clusters ?? []) {
       const cluster = entry?.cluster;
-      if (!names.has(entry?.name) || cluster?.['insecure-skip-tls-verify'] !== true) continue;
+      const context = contexts.find((c) => c?.context?.cluster === entry?.name);
+      if (!context || cluster?.['insecure-skip-tls-verify'] !== true) continue;
       const flags = [
         `-i ${m.identity.clusterId}`,
         `--name ${entry?.name}`,
+        ...(context.name && context.name !== entry?.name ? [`--alias ${context.name}`] : []),
         `--server ${cluster.server ?? 'https://...'}`,
         '--clusters BLUE,GREEN',
         `--region ${m.identity.region ?? 'REGION'}`,
