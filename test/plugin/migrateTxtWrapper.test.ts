@@ -159,7 +159,7 @@ describe('the published TXT wrapper set-up: one --migrate, then kubectl follows 
     assert.equal(warnings.length, 1, r.stderr);
     assert.match(
       warnings[0] ?? '',
-      /eks-token kubeconfig -i eks\.devinfra\.info --name eks\.devinfra\.info .*--clusters /,
+      /eks-token kubeconfig -i eks\.devinfra\.info --name eks\.devinfra\.info --alias eks .*--clusters /,
     );
 
     // Every line before the exec block (the last one in the file) comes out byte for byte.
