@@ -37,7 +37,8 @@ export async function runMigrateCommand(args: string[], deps: PluginDeps): Promi
   deps.stdout.write(describeMigration(result));
   const count = `${result.migrated.length} user${result.migrated.length === 1 ? '' : 's'}`;
   // Users left alone are counted too, so a summary never hides one.
-  const left = result.skipped.length > 0 ? `; ${result.skipped.length} left as they are (above)` : '';
+  const n = result.skipped.length;
+  const left = n > 0 ? `; ${n} left as ${n === 1 ? 'it is' : 'they are'} (above)` : '';
   if (result.migrated.length === 0) {
     deps.stdout.write(`Nothing to migrate in ${path}${left}\n`);
     return 0;
