@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
-import { type ShellToken, shellTokens, type WordPart } from './shellWords.js';
+import { literalOf, type ShellToken, shellTokens, type WordPart } from './shellWords.js';
 import type { StoredExec } from './translateAwsExec.js';
+import { txtLookupName } from './txtLookupName.js';
 
 /** The call a wrapper script makes; `txt`: the argument that is a DNS name's TXT record. */
 export interface WrapperCall extends StoredExec {
@@ -13,9 +14,6 @@ type Value = { literal: string } | { txt: string; fallback: boolean };
 
 const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh']);
 const TOOLS = new Set(['aws', 'aws-iam-authenticator']);
-const LOOKUPS = new Set(['dig', 'host', 'nslookup', 'drill']);
-const FILTERS = new Set(['tr', 'head', 'tail', 'cut', 'awk', 'sed', 'grep', 'xargs', 'sort']);
-const TYPE_FLAG = /^-(?:type=|querytype=|query=|qt=|q=|t)(.*)$/i;
 
 /**
  * Follows a wrapper script for the arguments kubectl passes it: shell variables, `export`,
@@ -245,51 +243,13 @@ class Evaluator {
 
   // `$(dig +short -t TXT "$3" | tr -d '"')`: the TXT record of the name in "$3".
   private lookup(text: string): Value {
-    const tokens = shellTokens(text);
-    const stages: WordPart[][][] = [[]];
-    for (const token of tokens ?? []) {
-      if ('word' in token) stages.at(-1)?.push(token.word);
-      else if (token.op === '|') stages.push([]);
-      else throw new Reason(`it runs $(${text}), which eks-token does not follow`);
-    }
-    const [query, ...filters] = stages;
-    const tool = literalOf(query?.[0]);
-    if (!tokens || !query || !tool || !LOOKUPS.has(basename(tool)))
-      throw new Reason(`it runs $(${text}), which eks-token does not follow`);
-    for (const filter of filters) {
-      const name = literalOf(filter[0]);
-      if (!name || !FILTERS.has(name) || filter.some((w) => literalOf(w) === undefined))
-        throw new Reason(
-          `it pipes the lookup through ${name ?? 'a computed command'}, which eks-token does not follow`,
-        );
-    }
-    let type: string | undefined;
-    let name: string | undefined;
-    const words = query.slice(1);
-    for (let i = 0; i < words.length; i++) {
-      const literal = literalOf(words[i]);
-      if (literal === undefined) {
-        if (name !== undefined) throw new Reason(`${tool} looks up more than one name`);
-        const value = this.expand([words[i] ?? []])[0];
-        if (!value || !('literal' in value)) throw new Reason(`${tool} looks up a computed name`);
-        name = value.literal;
-        continue;
-      }
-      const flag = TYPE_FLAG.exec(literal);
-      if (flag) type = flag[1] || literalOf(words[++i]);
-      else if (/^txt$/i.test(literal)) type = 'TXT';
-      else if (literal.startsWith('@') || !/^(?:[-+].*|IN)$/i.test(literal))
-        throw new Reason(`${tool} asks ${literal}; give eks-token the server with --dns-server`);
-    }
-    if (type?.toUpperCase() !== 'TXT' || name === undefined)
-      throw new Reason(`${tool} does not look up the TXT record of an argument`);
-    return { txt: name, fallback: false };
+    const lookup = txtLookupName(text, (word) => {
+      const value = this.expand([word])[0];
+      return value && 'literal' in value ? value.literal : undefined;
+    });
+    if ('reason' in lookup) throw new Reason(lookup.reason);
+    return { txt: lookup.name, fallback: false };
   }
-}
-
-function literalOf(word: WordPart[] | undefined): string | undefined {
-  if (!word || word.some((p) => !('text' in p))) return undefined;
-  return word.map((p) => ('text' in p ? p.text : '')).join('');
 }
 
 function describe(tokens: ShellToken[]): string {

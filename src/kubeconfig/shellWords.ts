@@ -107,3 +107,9 @@ function readExpansion(s: string, at: number): { part: WordPart; end: number } |
   const name = /^(?:[0-9@]|[A-Za-z_][A-Za-z0-9_]*)/.exec(s.slice(at + 1))?.[0];
   return name ? { part: { param: name }, end: at + 1 + name.length } : undefined;
 }
+
+/** A word's text when it is all literal (no expansion), else undefined. */
+export function literalOf(word: WordPart[] | undefined): string | undefined {
+  if (!word || word.some((p) => !('text' in p))) return undefined;
+  return word.map((p) => ('text' in p ? p.text : '')).join('');
+}
