@@ -1,5 +1,6 @@
 import { access } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { isDnsClusterId } from '../src/dns/clusterId.js';
 import { type MigrationResult, migrateKubeconfig } from '../src/kubeconfig/migrateKubeconfig.js';
 import { readWrapperScript } from '../src/kubeconfig/readWrapperScript.js';
 import type { StoredExec } from '../src/kubeconfig/translateAwsExec.js';
@@ -31,23 +32,75 @@ export async function runMigrateCommand(args: string[], deps: PluginDeps): Promi
     command,
   );
   if (result.migrated.length > 0) deps.stderr.write(`${note}\n`);
+  for (const line of unverifiedBlueGreen(doc.toJSON(), result, path, deps.env))
+    deps.stderr.write(`${line}\n`);
   deps.stdout.write(describeMigration(result));
   const count = `${result.migrated.length} user${result.migrated.length === 1 ? '' : 's'}`;
+  // Users left alone are counted too, so a summary never hides one.
+  const n = result.skipped.length;
+  const left = n > 0 ? `; ${n} left as ${n === 1 ? 'it is' : 'they are'} (above)` : '';
   if (result.migrated.length === 0) {
-    deps.stdout.write(`Nothing to migrate in ${path}\n`);
+    deps.stdout.write(`Nothing to migrate in ${path}${left}\n`);
     return 0;
   }
   if (values['dry-run']) {
-    deps.stdout.write(`Would migrate ${count} in ${path} (dry run: nothing written)\n`);
+    deps.stdout.write(`Would migrate ${count} in ${path}${left} (dry run: nothing written)\n`);
     return 0;
   }
   const backup = await backupPath(path, deps.now());
   // The backup is complete on disk before the kubeconfig is replaced.
   await writeKubeconfigFile(backup, text);
   await writeKubeconfigFile(path, stringifyKubeconfig(doc, text));
-  deps.stdout.write(`Migrated ${count} in ${path}; the previous file is ${backup}\n`);
+  deps.stdout.write(`Migrated ${count} in ${path}${left}; the previous file is ${backup}\n`);
   return 0;
 }
+
+/**
+ * One warning per converted blue/green user whose cluster skips TLS verification, naming the
+ * `eks-token kubeconfig ... --clusters` command that writes the verified entry instead.
+ */
+export function unverifiedBlueGreen(
+  config: KubeconfigJson | null,
+  result: MigrationResult,
+  path: string,
+  env: Record<string, string | undefined>,
+): string[] {
+  const lines: string[] = [];
+  for (const m of result.migrated) {
+    if (!isDnsClusterId(m.identity.clusterId)) continue;
+    const contexts = (config?.contexts ?? []).filter((c) => c?.context?.user === m.user);
+    for (const entry of config?.clusters ?? []) {
+      const cluster = entry?.cluster;
+      const context = contexts.find((c) => c?.context?.cluster === entry?.name);
+      if (!context || cluster?.['insecure-skip-tls-verify'] !== true) continue;
+      const flags = [
+        `-i ${m.identity.clusterId}`,
+        `--name ${entry?.name}`,
+        ...(context.name && context.name !== entry?.name ? [`--alias ${context.name}`] : []),
+        `--server ${cluster.server ?? 'https://...'}`,
+        '--clusters BLUE,GREEN',
+        `--region ${m.identity.region ?? 'REGION'}`,
+        ...(m.identity.roleArn ? [`--role ${m.identity.roleArn}`] : []),
+        ...(m.identity.profile ? [`--profile ${m.identity.profile}`] : []),
+        ...(path === kubeconfigPath(undefined, env) ? [] : [`--kubeconfig ${path}`]),
+      ];
+      lines.push(
+        `eks-token: warning: user ${m.user} follows ${m.identity.clusterId}'s TXT record but cluster ${entry?.name} ` +
+          `skips TLS verification; write a verified entry (BLUE,GREEN: your cluster names): eks-token kubeconfig ${flags.join(' ')}`,
+      );
+    }
+  }
+  return lines;
+}
+
+// The parts of a kubeconfig, as kubectl reads it, that tell which cluster a user talks to.
+type KubeconfigJson = {
+  contexts?: Array<{ name?: string; context?: { cluster?: string; user?: string } } | null>;
+  clusters?: Array<{
+    name?: string;
+    cluster?: { server?: string; 'insecure-skip-tls-verify'?: unknown };
+  } | null>;
+};
 
 /** A diff-like summary of each change; env values other than profile and region are not shown. */
 export function describeMigration(result: MigrationResult): string {

@@ -71,7 +71,8 @@ export async function runUpdateKubeconfigCommand(args: string[], deps: PluginDep
     ...execUser({
       clusterId: described.localClusterId ?? name,
       region: arnRegion(described.arn),
-      ...(values['role-arn'] ? { roleArn: values['role-arn'] } : {}),
+      // As aws eks get-token, which aws's entry runs: the same assumed-role session name.
+      ...(values['role-arn'] ? { roleArn: values['role-arn'], sessionName: 'EKSGetTokenAuth' } : {}),
       ...(profile ? { profile } : {}),
     }),
     command,

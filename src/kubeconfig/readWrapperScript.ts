@@ -1,70 +1,20 @@
 import { constants } from 'node:fs';
 import { access, open } from 'node:fs/promises';
-import { basename, delimiter, isAbsolute, join, resolve } from 'node:path';
-import type { StoredExec } from './translateAwsExec.js';
+import { delimiter, isAbsolute, join, resolve } from 'node:path';
 
 const MAX_SCRIPT_BYTES = 16 * 1024;
-const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh']);
-const TOOLS = new Set(['aws', 'aws-iam-authenticator']);
-
-/**
- * The call a wrapper script makes, when it is nothing but a shell script that passes its own
- * arguments to `aws` or `aws-iam-authenticator`: shebang, comments, `set -e`, `export NAME=literal`,
- * and one `[exec] TOOL fixed-args... "$@"` line. Anything else (variables, pipes, conditions, a
- * second command) returns undefined: the entry is then left alone.
- */
-export function parseWrapperScript(text: string): StoredExec | undefined {
-  const lines = text.split('\n').map((l) => l.trim());
-  const shebang = /^#!\s*(\S+)(?:\s+(\S+))?\s*$/.exec(lines[0] ?? '');
-  const shell = shebang && basename(shebang[1] ?? '') === 'env' ? shebang[2] : shebang?.[1];
-  if (!shell || !SHELLS.has(basename(shell))) return undefined;
-  const env: StoredExec['env'] = [];
-  let call: StoredExec | undefined;
-  for (const line of lines.slice(1)) {
-    if (line === '' || line.startsWith('#') || /^set(\s+-[euxo]+)*(\s+pipefail)?$/.test(line)) continue;
-    const words = splitWords(line);
-    if (!words || words.length === 0) return undefined;
-    if (words[0] === 'export' && words.length === 2) {
-      const assignment = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(words[1] ?? '');
-      if (!assignment || call) return undefined;
-      env.push({ name: assignment[1] ?? '', value: assignment[2] ?? '' });
-      continue;
-    }
-    if (call) return undefined;
-    const rest = words[0] === 'exec' ? words.slice(1) : words;
-    const [command, ...args] = rest;
-    if (!command || !TOOLS.has(basename(command)) || args.at(-1) !== '"$@"') return undefined;
-    call = { command, args: args.slice(0, -1), env };
-  }
-  return call;
-}
-
-// Shell words with plain '...' and "..." quoting; undefined for anything a shell would expand or
-// treat specially, except a final "$@" (kept verbatim as the marker of passed-through arguments).
-function splitWords(line: string): string[] | undefined {
-  const words: string[] = [];
-  const pattern = /\s*(?:'([^']*)'|"([^"$`\\]*)"|("\$@")|([^\s'"$`\\;&|<>(){}*?[\]~]+))(?=\s|$)/gy;
-  let match: RegExpExecArray | null;
-  let at = 0;
-  while (at < line.length) {
-    pattern.lastIndex = at;
-    match = pattern.exec(line);
-    if (!match) return /^\s*$/.test(line.slice(at)) ? words : undefined;
-    words.push(match[1] ?? match[2] ?? match[3] ?? match[4] ?? '');
-    at = pattern.lastIndex;
-  }
-  return words;
-}
+/** A wrapper script's text, or why it could not be read. */
+export type WrapperScript = { text: string } | { reason: string };
 
 /**
  * Finds and reads the script kubectl would run for `command`: a path (relative ones from the
  * kubeconfig's directory, as kubectl resolves them) or the first executable on PATH. Only small
- * files are read; undefined when there is no such executable file.
+ * regular files are read.
  */
 export async function readWrapperScript(
   command: string,
   options: { kubeconfigDir: string; path: string | undefined },
-): Promise<string | undefined> {
+): Promise<WrapperScript> {
   const candidates = command.includes('/')
     ? [isAbsolute(command) ? command : resolve(options.kubeconfigDir, command)]
     : (options.path ?? '')
@@ -77,15 +27,20 @@ export async function readWrapperScript(
       () => false,
     );
     if (!ok) continue;
-    const handle = await open(file, 'r').catch(() => undefined);
-    if (!handle) return undefined;
+    const opened = await open(file, 'r').catch((error: NodeJS.ErrnoException) => error.code ?? 'error');
+    if (typeof opened === 'string') return { reason: `cannot read ${file} (${opened})` };
     try {
-      const stat = await handle.stat();
-      if (!stat.isFile() || stat.size > MAX_SCRIPT_BYTES) return undefined;
-      return await handle.readFile('utf8');
+      const stat = await opened.stat();
+      if (!stat.isFile()) return { reason: `${file} is not a file` };
+      if (stat.size > MAX_SCRIPT_BYTES) return { reason: `${file} is not a script (over 16 KB)` };
+      return { text: await opened.readFile('utf8') };
     } finally {
-      await handle.close();
+      await opened.close();
     }
   }
-  return undefined;
+  return {
+    reason: command.includes('/')
+      ? `no executable ${candidates[0]}`
+      : 'not found on PATH (run this where kubectl finds it)',
+  };
 }

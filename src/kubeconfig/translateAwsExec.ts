@@ -93,10 +93,11 @@ export function translateAwsExec(exec: StoredExec): Translation {
       ? (request.profile ?? env.get('AWS_DEFAULT_PROFILE') ?? env.get('AWS_PROFILE'))
       : env.get('AWS_PROFILE');
   const extraArgs: string[] = [];
-  // For aws, sessionName is get-token's own EKSGetTokenAuth, which eks-token get-token sets again.
+  // aws eks get-token names its role session EKSGetTokenAuth (parseTokenArgv's get-token sets it):
+  // written out, so the `token` form signs as the same assumed-role session.
+  if (request.sessionName) extraArgs.push('--session-name', request.sessionName);
   if (tool === 'aws-iam-authenticator') {
-    if (request.externalId) extraArgs.push('--external-id', request.externalId);
-    if (request.sessionName) extraArgs.push('--session-name', request.sessionName);
+    if (request.externalId) extraArgs.unshift('--external-id', request.externalId);
     if (request.forwardSessionName) extraArgs.push('--forward-session-name');
   }
   return {

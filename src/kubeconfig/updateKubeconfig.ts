@@ -1,6 +1,8 @@
 import { type Document, isMap, isScalar, isSeq, parseDocument, type YAMLMap } from 'yaml';
 import { EksTokenError } from '../shared/EksTokenError.js';
 import { setExecExtension } from './execExtensionNode.js';
+import { lastKeyWins } from './lastKeyWins.js';
+import { snapshotDocument, spliceDocument } from './spliceDocument.js';
 
 /** The cluster part of an entry: where the API server is and how to trust it. */
 export interface KubeconfigCluster {
@@ -48,6 +50,8 @@ export function execUser(opts: {
   clusterId: string;
   region?: string;
   roleArn?: string;
+  /** The role session's name (aws eks get-token's is EKSGetTokenAuth). */
+  sessionName?: string;
   profile?: string;
   daemon?: 'on' | 'auto';
   dnsServers?: string[];
@@ -57,6 +61,7 @@ export function execUser(opts: {
 }): ExecUser {
   const args = ['token', '-i', opts.clusterId, ...(opts.region ? ['--region', opts.region] : [])];
   if (opts.roleArn) args.push('--role', opts.roleArn);
+  if (opts.roleArn && opts.sessionName) args.push('--session-name', opts.sessionName);
   for (const server of opts.dnsServers ?? []) args.push('--dns-server', server);
   if (opts.daemon) args.push('--daemon', opts.daemon);
   // Key order as kubectl writes it (alphabetical), so a later kubectl rewrite changes nothing.
@@ -72,9 +77,12 @@ export function execUser(opts: {
   return user;
 }
 
-/** Parses kubeconfig text as YAML 1.1, which is what kubectl's Go YAML reader speaks. */
+/**
+ * Parses kubeconfig text as kubectl's Go YAML reader does: YAML 1.1, a repeated key's last value
+ * wins. The document remembers its nodes, so stringifyKubeconfig rewrites only what changed.
+ */
 export function parseKubeconfig(text: string): Document {
-  const doc = parseDocument(text, { version: '1.1', keepSourceTokens: false });
+  const doc = parseDocument(text, { version: '1.1', keepSourceTokens: false, uniqueKeys: false });
   const error = doc.errors[0];
   if (error)
     throw new EksTokenError(
@@ -85,6 +93,8 @@ export function parseKubeconfig(text: string): Document {
   if (doc.contents === null) doc.contents = doc.createNode(TEMPLATE()) as unknown as typeof doc.contents;
   if (!isMap(doc.contents))
     throw new EksTokenError('E_KUBECONFIG', 'kubeconfig is not a YAML mapping', 'fix or move the file');
+  lastKeyWins(doc);
+  snapshotDocument(doc);
   return doc;
 }
 
@@ -116,10 +126,14 @@ export function updateCluster(doc: Document, clusterName: string, cluster: Kubec
   );
 }
 
-/** Renders the document in the file's own sequence style (kubectl's unindented one for new files), never folding lines. */
+/**
+ * The document as text: `originalText` with only what changed rewritten, in the file's own sequence
+ * style (kubectl's unindented one for new files), never folding lines.
+ */
 export function stringifyKubeconfig(doc: Document, originalText = ''): string {
   const indentSeq = /^[\w-]+:[ \t]*(#.*)?\r?\n[ \t]+- /m.test(originalText);
-  return doc.toString({ lineWidth: 0, indentSeq, flowCollectionPadding: /: [[{] \S/.test(originalText) });
+  const options = { lineWidth: 0, indentSeq, flowCollectionPadding: /: [[{] \S/.test(originalText) };
+  return spliceDocument(doc, originalText, options);
 }
 
 // kubectl's layout for a new file.

@@ -37,6 +37,21 @@ const UNTOUCHED = {
       - https://sts.internal.example.com
       command: aws
 `,
+  // A wrapper kubectl would not find, and a TXT wrapper that asks its own DNS server: both named.
+  missing: `- name: missing-wrapper
+  user:
+    exec:
+      apiVersion: client.authentication.k8s.io/v1beta1
+      command: aws-iam-authenticator-wrapper
+      args: [token, -i, eks.devinfra.test]
+`,
+  ownServer: `- name: dig-at-server
+  user:
+    exec:
+      apiVersion: client.authentication.k8s.io/v1beta1
+      command: ./bin/dig-at.sh
+      args: [token, -i, eks.devinfra.test]
+`,
 };
 
 function kubeconfig(api: EksApiTestServer): string {
@@ -92,7 +107,7 @@ ${UNTOUCHED.static}- name: via-wrapper
       command: ./bin/eks-login.sh
       args: ["-i", "prod-blue"]
       interactiveMode: IfAvailable
-${UNTOUCHED.endpoint}`;
+${UNTOUCHED.endpoint}${UNTOUCHED.missing}${UNTOUCHED.ownServer}`;
 }
 
 // What the three converted users must read afterwards (everything else is the input, unchanged).
@@ -163,6 +178,11 @@ describe('eks-token kubeconfig --migrate', { skip: hasKubectl ? false : 'kubectl
       '#!/bin/sh\n# team login wrapper\nset -eu\nexport AWS_PROFILE=dev\nexec aws-iam-authenticator token --region eu-west-1 "$@"\n',
     );
     await chmod(join(dir, 'kube', 'bin', 'eks-login.sh'), 0o755);
+    await writeFile(
+      join(dir, 'kube', 'bin', 'dig-at.sh'),
+      '#!/bin/bash\nc=$(dig +short TXT "$3" @10.0.0.2)\nexec aws-iam-authenticator token -i "$c"\n',
+      { mode: 0o755 },
+    );
   });
   after(async () => {
     await api?.close();
@@ -199,14 +219,21 @@ describe('eks-token kubeconfig --migrate', { skip: hasKubectl ? false : 'kubectl
         '+ eks-token token -i prod-blue --region eu-west-1',
         '+ env: AWS_PROFILE=dev',
         'user aws-elsewhere: left as it is: it passes --endpoint-url, which eks-token does not translate',
-        `Would migrate 3 users in ${file} (dry run: nothing written)`,
+        'user missing-wrapper: left as it is: aws-iam-authenticator-wrapper: not found on PATH (run this where kubectl finds it)',
+        'user dig-at-server: left as it is: ./bin/dig-at.sh: dig asks @10.0.0.2; give eks-token the server with --dns-server',
+        `Would migrate 3 users in ${file}; 3 left as they are (above) (dry run: nothing written)`,
         '',
       ].join('\n'),
     );
 
     const r = await runCli(['kubeconfig', '--migrate'], env({ KUBECONFIG: file }));
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, new RegExp(`Migrated 3 users in ${file}; the previous file is ${file}\\.bak\\n$`));
+    assert.match(
+      r.stdout,
+      new RegExp(
+        `Migrated 3 users in ${file}; 3 left as they are \\(above\\); the previous file is ${file}\\.bak\\n$`,
+      ),
+    );
     assert.equal(await readFile(`${file}.bak`, 'utf8'), original);
     assert.equal((await stat(`${file}.bak`)).mode & 0o777, 0o600);
     const text = await readFile(file, 'utf8');

@@ -49,6 +49,7 @@ describe('eks-token update-kubeconfig against the real aws eks update-kubeconfig
     keys.AWS_SECRET_ACCESS_KEY = alice.secretAccessKey;
     api.mapUsers.push({ userarn: alice.arn, username: 'alice', groups: ['devs'] });
     sts.addRole({ roleArn: DESCRIBER, trustedPrincipals: [alice.arn] });
+    sts.addRole({ roleArn: ROLE, trustedPrincipals: [alice.arn] });
     // Keys STS issued for a role are good for DescribeCluster too.
     control = await startDescribeClusterServer((accessKeyId) => sts.identity(accessKeyId));
     control.clusters.set('prod-blue', { endpoint: api.url, caData: api.caData });
@@ -135,6 +136,7 @@ describe('eks-token update-kubeconfig against the real aws eks update-kubeconfig
     await writeFile(file, '# mine\napiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n');
     await aws([...flags, ...aliases]);
     const awsText = await readFile(file, 'utf8');
+    const awsExec = (await view(file)).users[0] as unknown as { user: { exec: { args: string[] } } };
     await copyFile(file, join(dir, 'aliased-migrate.yaml'));
     const r = await runCli(['update-kubeconfig', ...flags, ...aliases, '--verbose'], env());
     assert.equal(r.code, 0, r.stderr);
@@ -153,8 +155,27 @@ describe('eks-token update-kubeconfig against the real aws eks update-kubeconfig
     );
     const exec = (config.users[0] as unknown as { user: { exec: Record<string, unknown> } }).user.exec;
     assert.equal(exec.command, 'eks-token');
-    assert.deepEqual(exec.args, ['token', '-i', 'prod-blue', '--region', 'eu-west-1', '--role', ROLE]);
+    const session = ['--session-name', 'EKSGetTokenAuth'];
+    assert.deepEqual(exec.args, [
+      'token',
+      '-i',
+      'prod-blue',
+      '--region',
+      'eu-west-1',
+      '--role',
+      ROLE,
+      ...session,
+    ]);
     assert.deepEqual(exec.env, [{ name: 'AWS_PROFILE', value: 'dev' }]);
+    // Both entries assume the role under one session name: the same assumed-role ARN in EKS.
+    const sessionNames = () =>
+      sts.calls.filter((c) => c.action === 'AssumeRole').map((c) => c.params.RoleSessionName);
+    const stsEnv = env({ AWS_PROFILE: 'dev', AWS_ENDPOINT_URL_STS: sts.url });
+    sts.resetCalls();
+    await run('aws', awsExec.user.exec.args, { env: stsEnv, timeout: 60_000 });
+    const t = await runCli(exec.args as string[], stsEnv);
+    assert.equal(t.code, 0, t.stderr);
+    assert.deepEqual(sessionNames(), ['EKSGetTokenAuth', 'EKSGetTokenAuth']);
     const migrated = join(dir, 'aliased-migrate.yaml');
     const m = await runCli(['kubeconfig', '--migrate', '--kubeconfig', migrated], env());
     assert.equal(m.code, 0, m.stderr);

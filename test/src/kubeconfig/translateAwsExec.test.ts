@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { parseWrapperScript, readWrapperScript } from '../../../src/kubeconfig/readWrapperScript.js';
+import { readWrapperScript } from '../../../src/kubeconfig/readWrapperScript.js';
 import { eksTokenExec, translateAwsExec } from '../../../src/kubeconfig/translateAwsExec.js';
 import { parseTokenArgv } from '../../../src/token/splitCommandLine.js';
 
@@ -23,7 +23,7 @@ test('the args aws eks update-kubeconfig writes, with --role and AWS_PROFILE', (
       region: 'eu-west-1',
       roleArn: 'arn:aws:iam::111122223333:role/r',
       profile: 'dev',
-      extraArgs: [],
+      extraArgs: ['--session-name', 'EKSGetTokenAuth'],
     },
   );
 });
@@ -48,7 +48,7 @@ test('aws global options anywhere, --flag=value, --profile and AWS_DEFAULT_PROFI
       clusterId: 'prod',
       roleArn: 'arn:aws:iam::111122223333:role/r',
       profile: 'p',
-      extraArgs: [],
+      extraArgs: ['--session-name', 'EKSGetTokenAuth'],
     },
   );
   const both = [
@@ -133,35 +133,6 @@ test('eksTokenExec puts the profile in AWS_PROFILE where it stood and keeps othe
   assert.deepEqual(eksTokenExec(identity, [], []).env, [{ name: 'AWS_PROFILE', value: 'p' }]);
 });
 
-test('parseWrapperScript reads a plain pass-through script and nothing more', () => {
-  const script = `#!/usr/bin/env bash\n# team wrapper\nset -euo pipefail\nexport AWS_PROFILE=team\nexec aws-iam-authenticator token -r 'arn:aws:iam::1:role/x' "$@"\n`;
-  assert.deepEqual(parseWrapperScript(script), {
-    command: 'aws-iam-authenticator',
-    args: ['token', '-r', 'arn:aws:iam::1:role/x'],
-    env: [{ name: 'AWS_PROFILE', value: 'team' }],
-  });
-  assert.deepEqual(
-    parseWrapperScript('#!/bin/sh\n/usr/local/bin/aws --region "eu-west-1" eks get-token "$@"\n'),
-    {
-      command: '/usr/local/bin/aws',
-      args: ['--region', 'eu-west-1', 'eks', 'get-token'],
-      env: [],
-    },
-  );
-  for (const body of [
-    'exec aws eks get-token $EXTRA "$@"',
-    'exec aws eks get-token "$@" | jq .',
-    'exec aws eks get-token',
-    'exec aws eks get-token "$@"\necho done',
-    'if true; then exec aws eks get-token "$@"; fi',
-    'export AWS_PROFILE=$(cat f)\nexec aws eks get-token "$@"',
-    'exec kubelogin get-token "$@"',
-  ])
-    assert.equal(parseWrapperScript(`#!/bin/sh\n${body}\n`), undefined, body);
-  assert.equal(parseWrapperScript('#!/usr/bin/python3\nexec aws eks get-token "$@"\n'), undefined);
-  assert.equal(parseWrapperScript('\u007fELF\u0002\u0001'), undefined);
-});
-
 test('readWrapperScript finds the executable kubectl would run: on PATH, or a path from the kubeconfig directory', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'eks-token-wrapper-'));
   try {
@@ -172,11 +143,20 @@ test('readWrapperScript finds the executable kubectl would run: on PATH, or a pa
     await writeFile(join(dir, 'b', 'big'), `#!/bin/sh\n${'#'.repeat(20_000)}\n`, { mode: 0o755 });
     const path = `${join(dir, 'a')}:${join(dir, 'b')}`;
     const read = (command: string) => readWrapperScript(command, { kubeconfigDir: dir, path });
-    assert.equal(await read('login'), '#!/bin/sh\nexec aws eks get-token "$@"\n');
-    assert.equal(await read('./b/login'), '#!/bin/sh\nexec aws eks get-token "$@"\n');
-    assert.equal(await read(join(dir, 'a', 'login')), undefined);
-    assert.equal(await read('big'), undefined);
-    assert.equal(await read('missing'), undefined);
+    const text = '#!/bin/sh\nexec aws eks get-token "$@"\n';
+    assert.deepEqual(await read('login'), { text });
+    assert.deepEqual(await read('./b/login'), { text });
+    assert.deepEqual(await read(join(dir, 'a', 'login')), {
+      reason: `no executable ${join(dir, 'a', 'login')}`,
+    });
+    assert.deepEqual(await read('big'), { reason: `${join(dir, 'b', 'big')} is not a script (over 16 KB)` });
+    assert.deepEqual(await read('missing'), {
+      reason: 'not found on PATH (run this where kubectl finds it)',
+    });
+    await writeFile(join(dir, 'b', 'secret'), text, { mode: 0o311 });
+    // root reads any file: the unreadable case is checked only as another user.
+    if (process.getuid?.() !== 0)
+      assert.deepEqual(await read('secret'), { reason: `cannot read ${join(dir, 'b', 'secret')} (EACCES)` });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -205,7 +185,9 @@ test('property: any order of flags, = or separate values, and harmless aws optio
       const at = (i: number) => ((seed >> i) & 3) % 3;
       const slot = (n: number) => flags.filter((_, i) => at(i) === n).flat();
       const args = [...slot(0), 'eks', ...slot(1), 'get-token', ...slot(2)];
-      assert.deepEqual(aws(args), { tool: 'aws', extraArgs: [], ...id });
+      // aws names a role's session EKSGetTokenAuth; the authenticator leaves its own default.
+      const session = id.roleArn ? ['--session-name', 'EKSGetTokenAuth'] : [];
+      assert.deepEqual(aws(args), { tool: 'aws', extraArgs: session, ...id });
       const authArgs = [['token'], ['-i', id.clusterId], ...(id.region ? [['--region', id.region]] : [])];
       if (id.roleArn) authArgs.push([seed % 2 ? '-r' : '--role', id.roleArn]);
       const { profile: _profile, ...rest } = id;

@@ -273,3 +273,28 @@ test('names are compared as kubectl reads them: `name: 123` is the entry "123"',
   assert.equal(changes.cluster, 'updated');
   assert.equal(parse(text).clusters.length, 1);
 });
+
+test('a repeated key is read as kubectl reads it (the last wins); the earlier one stays in the text', () => {
+  // kubectl 1.32 `config view` on this file shows only the second users list and `second-cmd`.
+  const text = `apiVersion: v1
+users:
+- name: early
+  user: {token: t}
+clusters: []
+users:
+- name: u
+  user:
+    exec:
+      command: first-cmd
+      command: second-cmd
+`;
+  const doc = parseKubeconfig(text);
+  assert.deepEqual(doc.toJSON().users, [{ name: 'u', user: { exec: { command: 'second-cmd' } } }]);
+  const { text: out } = apply(text, entry('u'));
+  assert.ok(out.startsWith(text.slice(0, text.indexOf('clusters'))), out);
+  const users = parse(out, { version: '1.1', uniqueKeys: false }).users as Array<{ name: string }>;
+  assert.deepEqual(
+    users.map((u) => u.name),
+    ['u'],
+  );
+});
