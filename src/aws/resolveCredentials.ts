@@ -1,6 +1,7 @@
 import { fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AwsCredentials } from '../token/presignToken.js';
 import { explainCredentialError } from './explainCredentialError.js';
+import { shareProfilesWithSdk } from './shareProfilesWithSdk.js';
 
 /** What decides which AWS identity signs the token. */
 export interface CredentialRequest {
@@ -62,6 +63,9 @@ export async function resolveCredentials(request: CredentialRequest): Promise<Aw
       })
     : base;
   try {
+    // The SDK reads the AWS files as botocore does; the profile's chain is checked when it signs.
+    const env = request.env ?? process.env;
+    await shareProfilesWithSdk(env, fixed ? undefined : (profile ?? (env.AWS_PROFILE || 'default')));
     const credentials = await provider();
     return {
       accessKeyId: credentials.accessKeyId,
