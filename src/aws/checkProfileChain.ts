@@ -39,8 +39,8 @@ export function checkProfileChain(files: AwsFiles, name: string): void {
     const s = profile.settings;
     const kind = sourceKind(profile, asSource);
     const of = current === name ? `profile ${name}` : `profile ${current} (source_profile of ${name})`;
-    if (kind === 'keys') return checkKeys(profile, of);
-    if (kind === 'sso') return checkSso(files, profile, of);
+    if (kind === 'keys') checkKeys(profile, of);
+    if (kind === 'sso') checkSso(files, profile, of);
     if (kind === 'web-identity' && !('role_arn' in s))
       throw incomplete(`${of} has web_identity_token_file but no role_arn`, 'add role_arn');
     if (kind === 'none' && asSource)

@@ -1,9 +1,10 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { externalDataInterceptor } from '@smithy/shared-ini-file-loader';
+import type { AwsCredentials } from '../token/presignToken.js';
 import { checkProfileChain, sourceKind } from './checkProfileChain.js';
 import { type AwsFiles, type AwsSection, type AwsSetting, readAwsFiles } from './readAwsFiles.js';
-import { type AwsProfile, profileNames, profileOf } from './readAwsProfile.js';
+import { type AwsProfile, plainValue, profileNames, profileOf } from './readAwsProfile.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -30,20 +31,30 @@ const SDK_NAME = /^[\w\-@+.%:/]+$/;
 const SDK_UNSAFE_VALUE = /(^|\s)[;#]|\n|^$/;
 
 /**
- * Makes the AWS SDK's credential providers read the AWS files as botocore does: reads them with
- * readAwsFiles, checks the profile's chain (when given), and hands the SDK's ini loader a rendering
- * of what botocore would use instead of the files' text: each profile with the settings of the one
- * credential source botocore would take, its keys whole from one section.
+ * Reads the AWS files as botocore does and checks the profile's chain; returns the profile's keys when
+ * botocore would sign with keys of its own (whole from one section). For every other source (roles,
+ * SSO, credential_process, web identity) the AWS SDK's ini loader gets, instead of the files' text, a
+ * rendering of what botocore reads: each profile with the settings of the one source botocore takes.
  */
-export async function shareProfilesWithSdk(env: Env, profile: string | undefined): Promise<void> {
+export async function prepareProfileCredentials(
+  env: Env,
+  profile: string,
+): Promise<AwsCredentials | undefined> {
   const files = await readAwsFiles(env);
-  if (profile !== undefined) checkProfileChain(files, profile);
+  checkProfileChain(files, profile);
   const rendering = renderForSdk(files);
   // The SDK finds the files through process.env; the caller's env may name others: both see the rendering.
   for (const from of new Set([env, process.env])) {
     externalDataInterceptor.interceptFile(sdkPath(from, 'AWS_CONFIG_FILE', 'config'), rendering);
     externalDataInterceptor.interceptFile(sdkPath(from, 'AWS_SHARED_CREDENTIALS_FILE', 'credentials'), '');
   }
+  const own = profileOf(files, profile);
+  const { keys } = own;
+  if (!keys || sourceKind(own, false) !== 'keys') return undefined;
+  const accessKeyId = plainValue(keys.accessKeyId) ?? '';
+  const secretAccessKey = plainValue(keys.secretAccessKey) ?? '';
+  const sessionToken = plainValue(keys.sessionToken);
+  return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
 }
 
 /** The files' profiles, sso-sessions and services as one config file the SDK's ini parser reads right. */
