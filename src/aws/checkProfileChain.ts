@@ -86,9 +86,13 @@ export function checkProfileChain(files: AwsFiles, name: string): void {
 function checkKeys(profile: AwsProfile, of: string): void {
   const keys = profile.keys;
   if (!keys) return;
-  for (const [name, setting] of Object.entries(keys)) {
-    if (typeof setting !== 'object' || typeof setting.value !== 'string' || !setting.value.includes('\n'))
-      continue;
+  const named = [
+    ['aws_access_key_id', keys.accessKeyId],
+    ['aws_secret_access_key', keys.secretAccessKey],
+    ['the session token', keys.sessionToken],
+  ] as const;
+  for (const [name, setting] of named) {
+    if (typeof setting?.value !== 'string' || !setting.value.includes('\n')) continue;
     throw fileError(setting.file, setting.line, `an indented line below continues the value of ${name}`);
   }
   if (!keys.secretAccessKey)
