@@ -5,7 +5,8 @@ import { type AwsProfile, plainValue, profileNames, profileOf } from './readAwsP
 /** The credential source botocore takes for a profile. */
 export type SourceKind = 'role' | 'web-identity' | 'sso' | 'keys' | 'process' | 'none';
 
-const CREDENTIAL_SOURCES = ['environment', 'ec2instancemetadata', 'ecscontainer'];
+// Spelled exactly so: botocore's is_supported and the SDK's map both compare case-sensitively.
+const CREDENTIAL_SOURCES = ['Environment', 'Ec2InstanceMetadata', 'EcsContainer'];
 const SSO_SETTINGS = ['sso_start_url', 'sso_region', 'sso_account_id', 'sso_role_name'];
 
 /**
@@ -55,7 +56,7 @@ export function checkProfileChain(files: AwsFiles, name: string): void {
         'keep one of them',
       );
     if (credentialSource !== undefined) {
-      if (CREDENTIAL_SOURCES.includes(credentialSource.toLowerCase())) return;
+      if (CREDENTIAL_SOURCES.includes(credentialSource)) return;
       throw incomplete(
         `credential_source ${JSON.stringify(credentialSource)} of ${of} is not a credential source`,
         'use Environment, Ec2InstanceMetadata or EcsContainer',

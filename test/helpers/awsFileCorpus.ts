@@ -658,6 +658,12 @@ export const CORPUS: CorpusCase[] = [
     env: { AWS_PROFILE: 'cs' },
     ...refuses('E_INCOMPLETE_PROFILE'),
   },
+  {
+    name: 'credential_source in lower case',
+    config: `[profile cs]\nrole_arn = ${arn('Deploy')}\ncredential_source = environment\nregion = eu-west-1\n`,
+    env: { AWS_PROFILE: 'cs' },
+    ...refuses('E_INCOMPLETE_PROFILE'),
+  },
   // SSO, credential_process, web identity.
   {
     name: 'sso_session naming a missing section',
