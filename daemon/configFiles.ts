@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
-import { awsFilePaths as awsPaths } from '../src/aws/readAwsFiles.js';
+import { awsFilePaths as awsPaths } from '../src/aws/awsFilePaths.js';
 import { EksTokenError } from '../src/shared/EksTokenError.js';
 
 /** The AWS config and credentials files a caller's environment points at. */
