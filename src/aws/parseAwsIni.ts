@@ -130,7 +130,8 @@ export function parseNestedValue(value: string): Record<string, string> | string
     const text = pyStrip(line);
     if (!text) continue;
     const at = text.indexOf('=');
-    if (at < 0) return `nested line ${JSON.stringify(text)} has no "="`;
+    // The line itself is not repeated: it may hold a secret.
+    if (at < 0) return `a line of the nested value has no "="`;
     nested[pyStrip(text.slice(0, at))] = pyStrip(text.slice(at + 1));
   }
   return nested;

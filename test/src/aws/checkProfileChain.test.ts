@@ -107,6 +107,26 @@ describe('checkProfileChain names where the AWS CLI stops', () => {
   });
 });
 
+describe('files the AWS CLI refuses', () => {
+  it('name the file and line, never the text of the line', async () => {
+    const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+    for (const credentials of [
+      `[default]\ns3 =\n  ${secret}\n`,
+      `[default]\n${secret}\n`,
+      `aws_secret_access_key = ${secret}\n`,
+      `[default]\naws_secret_access_key = ${secret}\naws_secret_access_key = ${secret}\n`,
+    ]) {
+      const error = await readAwsFiles(ENV, { credentials }).then(
+        () => undefined,
+        (e: EksTokenError) => e,
+      );
+      assert.equal(error?.code, 'E_AWS_FILE', credentials);
+      assert.match(error?.message ?? '', /^\/nonexistent\/k line \d: /);
+      assert.doesNotMatch(`${error?.message} ${error?.hint}`, /wJalr/);
+    }
+  });
+});
+
 describe('the SDK sees one source per profile, keys whole from one section', () => {
   it('the credentials file keys, never mixed with the config file token', async () => {
     const files = await readAwsFiles(ENV, {
