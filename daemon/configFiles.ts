@@ -1,7 +1,6 @@
 import { statSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
+import { awsFilePaths as awsPaths } from '../src/aws/awsFilePaths.js';
 import { EksTokenError } from '../src/shared/EksTokenError.js';
 
 /** The AWS config and credentials files a caller's environment points at. */
@@ -11,16 +10,11 @@ export interface AwsFiles {
 }
 
 /**
- * The files as the SDK would find them in the caller's process: AWS_CONFIG_FILE and
- * AWS_SHARED_CREDENTIALS_FILE with `~/` expanded, else under the caller's HOME (not the daemon's).
+ * The files as the AWS CLI finds them in the caller's process: AWS_CONFIG_FILE and
+ * AWS_SHARED_CREDENTIALS_FILE with `$VAR` and `~` expanded, else under the caller's HOME (not the daemon's).
  */
 export function awsFilePaths(env: Record<string, string | undefined>): AwsFiles {
-  const home = env.HOME || homedir();
-  const expand = (path: string) => (path.startsWith('~/') ? join(home, path.slice(2)) : path);
-  return {
-    config: expand(env.AWS_CONFIG_FILE || join(home, '.aws', 'config')),
-    credentials: expand(env.AWS_SHARED_CREDENTIALS_FILE || join(home, '.aws', 'credentials')),
-  };
+  return awsPaths(env);
 }
 
 /**

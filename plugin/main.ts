@@ -58,6 +58,7 @@ export async function run(argv: string[], deps: PluginDeps, options: RunOptions 
     }
   } catch (error) {
     deps.stderr.write(`${formatErrorLine(error)}\n`);
+    if (debug && isEksTokenError(error)) deps.stderr.write(`eks-token: debug: error code ${error.code}\n`);
     if (debug && error instanceof Error && !isEksTokenError(error)) deps.stderr.write(`${error.stack}\n`);
     if (debug && isEksTokenError(error) && error.cause instanceof Error)
       deps.stderr.write(`cause: ${error.cause.stack}\n`);

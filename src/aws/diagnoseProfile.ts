@@ -1,11 +1,11 @@
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
 import { EksTokenError, oneLine } from '../shared/EksTokenError.js';
 import { redact } from '../shared/redact.js';
 import { emptyCredentialSource } from './emptyCredentialSource.js';
+import { type AwsFiles, readAwsFiles } from './readAwsFiles.js';
+import { plainValue, profileOf } from './readAwsProfile.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -19,25 +19,20 @@ export async function diagnoseProfile(
   profile: string,
   o: { explicit: boolean; env: Env; sdkMessages: string[]; chainFailed?: boolean },
 ): Promise<EksTokenError | undefined> {
-  const home = o.env.HOME || homedir();
-  const configFile = o.env.AWS_CONFIG_FILE || join(home, '.aws', 'config');
-  const credentialsFile = o.env.AWS_SHARED_CREDENTIALS_FILE || join(home, '.aws', 'credentials');
-  let files: Awaited<ReturnType<typeof loadSharedConfigFiles>>;
+  let files: AwsFiles;
   try {
-    files = await loadSharedConfigFiles({
-      filepath: credentialsFile,
-      configFilepath: configFile,
-      ignoreCache: true,
-    });
+    files = await readAwsFiles(o.env);
   } catch {
     return undefined;
   }
-  // Walk source_profile links as the SDK does, a few deep (a loop is the SDK's to report).
+  const configFile = files.config.path;
+  const credentialsFile = files.credentials.path;
+  // Walk source_profile links, a few deep (checkProfileChain has reported loops before the SDK ran).
   let name = profile;
   for (let depth = 0; depth < 5; depth++) {
-    const section = { ...files.credentialsFile[name], ...files.configFile[name] };
-    const known = Object.hasOwn(files.configFile, name) || Object.hasOwn(files.credentialsFile, name);
-    if (!known) {
+    const found = profileOf(files, name);
+    const section = Object.fromEntries(Object.entries(found.settings).map(([k, v]) => [k, plainValue(v)]));
+    if (!found.exists) {
       if (depth === 0 && !o.explicit) return undefined;
       const what = depth === 0 ? `profile ${name}` : `source_profile ${name} (of profile ${profile})`;
       return new EksTokenError(

@@ -1,6 +1,7 @@
 import { fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AwsCredentials } from '../token/presignToken.js';
 import { explainCredentialError } from './explainCredentialError.js';
+import { prepareProfileCredentials } from './prepareProfileCredentials.js';
 
 /** What decides which AWS identity signs the token. */
 export interface CredentialRequest {
@@ -37,9 +38,13 @@ export async function resolveCredentials(request: CredentialRequest): Promise<Aw
       request.debugLog?.(`eks-token: debug: AWS SDK: ${parts.join(' ').replace(/\s+/g, ' ')}`),
     error: () => {},
   };
-  const fixed = request.baseCredentials;
   // Callers that name no profile in effect get the SDK's own choice (--profile, else AWS_PROFILE).
   const profile = request.profileInEffect ?? request.profile;
+  const env = request.env ?? process.env;
+  // The AWS files as botocore reads them: a profile's own keys, and the SDK's view for other sources.
+  const fixed =
+    request.baseCredentials ??
+    (await prepareProfileCredentials(env, profile ?? (env.AWS_PROFILE || 'default')));
   const base = fixed
     ? async () => fixed
     : fromNodeProviderChain({

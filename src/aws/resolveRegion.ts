@@ -1,10 +1,12 @@
-import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
+import { plainValue, readAwsProfile } from './readAwsProfile.js';
 import type { EndpointOptions } from './resolveStsEndpoint.js';
 
 /** Settings of the active profile that decide where the token points. */
 export interface ProfileSettings {
   region?: string;
   endpointOptions: EndpointOptions;
+  /** What the AWS files' reader read differently from the AWS CLI on purpose, for a note on stderr. */
+  notes?: string[];
 }
 
 type Env = Record<string, string | undefined>;
@@ -14,14 +16,19 @@ export function resolveProfileName(flag: string | undefined, env: Env): string {
   return flag || env.AWS_DEFAULT_PROFILE || env.AWS_PROFILE || 'default';
 }
 
-/** Reads region and endpoint switches from the environment, falling back to the profile in ~/.aws/config. */
+/**
+ * Reads region and endpoint switches from the environment, falling back to the profile in the AWS
+ * files as the AWS CLI reads them (the credentials file's setting over the config file's).
+ */
 export async function resolveProfileSettings(
   profile: string,
   regionFlag: string | undefined,
   env: Env,
 ): Promise<ProfileSettings & { regionSource: string }> {
-  const config = await loadProfile(profile, env);
-  const pick = (envName: string, iniName: string): string | undefined => env[envName] || config[iniName];
+  const { settings, notes: fileNotes } = await readAwsProfile(env, profile);
+  const notes = [...fileNotes];
+  const config = (name: string) => plainValue(settings[name]);
+  const pick = (envName: string, iniName: string): string | undefined => env[envName] || config(iniName);
   const endpointOptions: EndpointOptions = {
     useFips: isTrue(pick('AWS_USE_FIPS_ENDPOINT', 'use_fips_endpoint')),
     useDualStack: isTrue(pick('AWS_USE_DUALSTACK_ENDPOINT', 'use_dualstack_endpoint')),
@@ -30,25 +37,20 @@ export async function resolveProfileSettings(
         ? 'legacy'
         : 'regional',
   };
-  if (regionFlag) return { region: regionFlag, regionSource: '--region', endpointOptions };
-  if (env.AWS_REGION) return { region: env.AWS_REGION, regionSource: 'AWS_REGION', endpointOptions };
+  const base = { endpointOptions, ...(notes.length ? { notes } : {}) };
+  if (regionFlag) return { ...base, region: regionFlag, regionSource: '--region' };
+  if (env.AWS_REGION) return { ...base, region: env.AWS_REGION, regionSource: 'AWS_REGION' };
   if (env.AWS_DEFAULT_REGION)
-    return { region: env.AWS_DEFAULT_REGION, regionSource: 'AWS_DEFAULT_REGION', endpointOptions };
-  if (config.region) return { region: config.region, regionSource: `profile ${profile}`, endpointOptions };
-  return { regionSource: 'none', endpointOptions };
-}
-
-async function loadProfile(profile: string, env: Env): Promise<Record<string, string | undefined>> {
-  try {
-    const files = await loadSharedConfigFiles({
-      filepath: env.AWS_SHARED_CREDENTIALS_FILE || undefined,
-      configFilepath: env.AWS_CONFIG_FILE || undefined,
-    });
-    return { ...files.credentialsFile[profile], ...files.configFile[profile] };
-  } catch {
-    // A missing or unreadable config only means no profile defaults; credential resolution reports real problems.
-    return {};
-  }
+    return { ...base, region: env.AWS_DEFAULT_REGION, regionSource: 'AWS_DEFAULT_REGION' };
+  const written = settings.region;
+  const region = config('region');
+  if (!written || !region) return { ...base, regionSource: 'none' };
+  // configparser keeps "eu-west-1 ; prod" whole, which no AWS region matches: the comment goes.
+  const bare = region.split(/\s[;#]/)[0]?.trim() ?? region;
+  if (bare !== region)
+    notes.push(`${written.file} line ${written.line}: region ${bare} read without the comment after it`);
+  const at = { ...base, ...(notes.length ? { notes } : {}) };
+  return { ...at, region: bare, regionSource: `profile ${profile} (${written.file} line ${written.line})` };
 }
 
 function isTrue(value: string | undefined): boolean {

@@ -34,6 +34,7 @@ export interface MintedToken extends EksToken {
 export async function resolveRequest(request: TokenRequest, deps: MintDeps): Promise<ResolvedRequest> {
   const profile = resolveProfileName(request.profile, deps.env);
   const settings = await resolveProfileSettings(profile, request.region, deps.env);
+  for (const note of settings.notes ?? []) deps.log(`eks-token: note: ${note}`);
   const region = settings.region ?? 'us-east-1';
   const endpoint = resolveStsEndpoint(region, settings.endpointOptions);
   if (deps.debug)
