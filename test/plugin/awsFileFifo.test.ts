@@ -43,3 +43,18 @@ test('with the daemon: a FIFO or an oversized AWS file is left to the plugin, co
   // Each call asks twice: the entry's `exec`, then the full CLI's token request (E_NOT_FOR_DAEMON).
   assert.equal(status.unserved?.['aws-file'], 4, JSON.stringify(status.unserved));
 });
+
+test('doctor says whether a call from this shell would be served by the running daemon, and why not', async () => {
+  const line = async (extra: Record<string, string>) => {
+    const r = await h.run(['doctor', '--offline'], h.env({ AWS_REGION: 'eu-west-1', ...extra }));
+    return r.stdout.split('\n').find((l) => /^\w+ +daemon use /.test(l)) ?? r.stdout;
+  };
+  assert.match(await line({}), /^ok +daemon use +a call from this shell would be served/);
+  const big = await line({ AWS_CONFIG_FILE: join(h.home, 'big-config') });
+  assert.match(
+    big,
+    /^warn +daemon use +a call from this shell would not be served: the AWS file \S+ is larger than/,
+  );
+  // The calls the daemon left to the plugin so far, by reason (the test before left four).
+  assert.match(big, /left to the plugin so far: aws-file 4/);
+});
