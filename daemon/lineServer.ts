@@ -59,6 +59,11 @@ export class LineServer {
   /** Bytes held by connections whose line has not ended yet. */
   private buffered = 0;
 
+  /** Bytes of unfinished request lines held now (all connections). */
+  get heldBytes(): number {
+    return this.buffered;
+  }
+
   constructor(
     private readonly onLine: (socket: Socket, line: string) => void,
     private readonly limits: LineLimits = DEFAULT_LINE_LIMITS,
