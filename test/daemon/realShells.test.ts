@@ -173,3 +173,25 @@ function existsRuns(): boolean {
     return false;
   }
 }
+
+test('exported shell functions, a 20 KB variable and a 1.5 MiB environment are served by the daemon', async () => {
+  await sendControl(h.socket, 'flush');
+  const aws = { AWS_PROFILE: 'admin', AWS_ENDPOINT_URL_STS: sts.url };
+  const huge: Record<string, string> = {};
+  // Linux allows 128 KiB per variable and a quarter of the stack limit in all (2 MiB by default).
+  for (let i = 0; i < 15; i++) huge[`BLOB_${i}`] = `${i}`.padEnd(100 * 1024, 'z');
+  const shells = [
+    { 'BASH_FUNC_which%%': '() {  ( alias;\n eval ${which_declare} ) | /usr/bin/which "$@"\n}' },
+    { BIG: 'y'.repeat(20 * 1024) },
+    huge,
+  ];
+  const before = await status();
+  for (const env of shells) await callFrom(env, aws);
+  const after = await status();
+  assert.equal(
+    after.counters.hits + after.counters.misses - before.counters.hits - before.counters.misses,
+    3,
+  );
+  assert.equal(after.counters.hits - before.counters.hits, 2, JSON.stringify(after.unserved));
+  assert.deepEqual(after.unserved, {});
+});
