@@ -74,9 +74,9 @@ export class CredentialCache {
     const key = credentialSourceKey(resolved, identity);
     const produce = async (shared: AbortSignal): Promise<Fetched> => {
       this.options.onFetch();
-      // A helper runs where the caller is; other sources do not care.
-      const where = identity.kind === 'credential-process' ? cwd : undefined;
-      const credentials = await this.options.fetcher.fetch(resolved, env, shared, where);
+      // Where the caller is: a helper may read its directory, and relative paths are taken from it
+      // (resolved in the key; only a credential_process chain keys on the directory itself).
+      const credentials = await this.options.fetcher.fetch(resolved, env, shared, cwd);
       return { credentials, fetchedAt: this.options.now() };
     };
     return (await this.cache.get(key, stamp, produce, stampNow, signal)).credentials;

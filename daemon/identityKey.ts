@@ -10,7 +10,8 @@
 //   directory, so every variable but the per-shell noise (NOISE_ENV, exact names) and the working
 //   directory, where the helper then runs.
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
+import { homedir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
 import { resolveProfileName } from '../src/aws/resolveRegion.js';
 import { staticEnvCredentials } from '../src/aws/staticEnvCredentials.js';
 import { awsFilePaths, callerPath } from '../src/shared/awsFilePaths.js';
@@ -105,6 +106,13 @@ export const NOISE_ENV: ReadonlySet<string> = new Set([
   'EKS_TOKEN_SOCKET',
 ]);
 
+const AWS_PATH_VARIABLES = [
+  'AWS_CONFIG_FILE',
+  'AWS_SHARED_CREDENTIALS_FILE',
+  'AWS_WEB_IDENTITY_TOKEN_FILE',
+  'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE',
+];
+
 /** What decides a caller's identity: the source, a hash of what it sees, and the files it reads. */
 export interface CallerIdentity {
   kind: SourceKind;
@@ -125,7 +133,13 @@ export function callerIdentity(
   env: Record<string, string>,
   cwd: string | undefined,
 ): CallerIdentity {
-  const home = env.HOME ?? '';
+  const home = env.HOME || homedir();
+  // A relative path is read from the caller's directory: without it, the daemon cannot know which.
+  const unplaced = (path: string | undefined) =>
+    cwd === undefined && path !== undefined && path !== '' && !isAbsolute(path) && !path.startsWith('~/');
+  const relativeError = () =>
+    notForDaemon('no-working-directory', 'an AWS file path is relative and the working directory unknown');
+  if (AWS_PATH_VARIABLES.some((name) => unplaced(env[name]))) throw relativeError();
   const paths = awsFilePaths(env, cwd);
   const files = [paths.config, paths.credentials];
   const fromEnvKeys = staticEnvCredentials(env, profileFlag) !== undefined;
@@ -135,6 +149,7 @@ export function callerIdentity(
     : chain?.runsProcess
       ? 'credential-process'
       : 'aws-files';
+  if (chain?.webIdentityFiles.some(unplaced)) throw relativeError();
   if (chain) {
     files.push(...chain.ssoTokenFiles.map((file) => join(home, file)));
     files.push(...chain.webIdentityFiles.map((file) => callerPath(file, home, cwd)));

@@ -139,7 +139,7 @@ test(
       // Over the line limit: refused as too long.
       assert.match(await exchange('e'.repeat(1100 * 1024)), /longer than 1048576 bytes/);
       // The first left in mid-line: counted too.
-    assert.deepEqual(refusals, ['busy', 'no-newline', 'too-long']);
+      assert.deepEqual(refusals, ['busy', 'no-newline', 'too-long']);
     } finally {
       for (const socket of open) socket.destroy();
       big.close();
