@@ -1,28 +1,27 @@
 import { createHash } from 'node:crypto';
 import type { TokenRequest } from '../src/token/parseCommandLine.js';
-import { awsFilePaths, filesStamp } from './configFiles.js';
-import { isIdentityEnv } from './identityEnv.js';
+import { type CallerIdentity, callerIdentity, identityStamp } from './identityKey.js';
 
-/** A token request with its cache key and the version of the AWS files it depends on. */
+/** A token request with its cache key and the version of the files its credentials come from. */
 export interface PreparedRequest {
-  /** SHA-256 of every request field and identity variable: one-way, so no static key sits in a key. */
+  /** SHA-256 of every request field and the caller's identity: one-way, so no static key sits in a key. */
   key: string;
-  /** SHA-256 of the identity variables alone (part of the credential source key), computed on a miss. */
-  envHash: () => string;
+  identity: CallerIdentity;
   stamp: string;
   stampNow: () => string;
   request: TokenRequest;
   env: Record<string, string>;
+  /** The caller's working directory, where a credential_process helper runs. */
+  cwd: string | undefined;
 }
 
-/** Computes the cache key of a token request from everything that decides its token. */
-export function prepareRequest(request: TokenRequest, env: Record<string, string>): PreparedRequest {
-  const keyEnv = JSON.stringify(
-    Object.keys(env)
-      .filter(isIdentityEnv)
-      .sort()
-      .map((name) => [name, env[name]]),
-  );
+/** Computes the cache key of a token request from everything that decides its token (identityKey.ts). */
+export function prepareRequest(
+  request: TokenRequest,
+  env: Record<string, string>,
+  cwd?: string,
+): PreparedRequest {
+  const identity = callerIdentity(request.profile, env, cwd);
   const r = request;
   const fields = [
     r.clusterId,
@@ -32,10 +31,11 @@ export function prepareRequest(request: TokenRequest, env: Record<string, string
     r.forwardSessionName === true,
     r.region,
   ];
-  const key = sha256(`${keyEnv}\n${JSON.stringify([...fields, r.profile, r.txtFallback, r.dnsServers])}`);
-  const files = awsFilePaths(env);
-  const stampNow = () => filesStamp(files);
-  return { key, envHash: () => sha256(keyEnv), stamp: stampNow(), stampNow, request, env };
+  const key = sha256(
+    `${identity.hash}\n${JSON.stringify([...fields, r.profile, r.txtFallback, r.dnsServers])}`,
+  );
+  const stampNow = () => identityStamp(identity);
+  return { key, identity, stamp: stampNow(), stampNow, request, env, cwd };
 }
 
 function sha256(text: string): string {

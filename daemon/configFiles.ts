@@ -1,40 +1,27 @@
 import { statSync } from 'node:fs';
-import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
-import { awsFilePaths as awsPaths } from '../src/aws/awsFilePaths.js';
-import { EksTokenError } from '../src/shared/EksTokenError.js';
-
-/** The AWS config and credentials files a caller's environment points at. */
-export interface AwsFiles {
-  config: string;
-  credentials: string;
-}
+import { externalDataInterceptor } from '@smithy/shared-ini-file-loader';
+import type { AwsFiles } from '../src/aws/awsFilePaths.js';
+import { readRegularFile } from '../src/shared/readRegularFile.js';
+import { notForDaemon } from './unservedCounts.js';
 
 /**
- * The files as the AWS CLI finds them in the caller's process: AWS_CONFIG_FILE and
- * AWS_SHARED_CREDENTIALS_FILE with `$VAR` and `~` expanded, else under the caller's HOME (not the daemon's).
+ * A string that changes whenever one of the files is written, replaced, created or removed. Never
+ * throws: a path that cannot be looked at, or is not a regular file, gives a part `unreadableFile`
+ * reports. A look at the path (stat), which never blocks; reads open and check the file itself.
  */
-export function awsFilePaths(env: Record<string, string | undefined>): AwsFiles {
-  return awsPaths(env);
-}
-
-/**
- * A string that changes whenever either file is written, replaced, created or removed. Never throws:
- * a path that cannot be looked at, or is not a regular file, gives a stamp `unreadableFile` reports.
- */
-export function filesStamp(files: AwsFiles): string {
-  return `${fileStamp(files.config)}|${fileStamp(files.credentials)}`;
+export function filesStamp(paths: readonly string[]): string {
+  return paths.map(fileStamp).join('|');
 }
 
 /**
  * Why the daemon leaves a request with this stamp to the plugin (a path it must not read: the
- * callers choose these paths, and a FIFO or a slow device would hold one of the few threads every
- * caller's file reads share), or undefined.
+ * callers choose these paths, and a FIFO or a slow device would hold a credential fetch), or undefined.
  */
-export function unreadableFile(files: AwsFiles, stamp: string): string | undefined {
+export function unreadableFile(paths: readonly string[], stamp: string): string | undefined {
   if (!stamp.includes('!')) return undefined;
-  const [config = '', credentials = ''] = stamp.split('|');
-  const [path, why] = config.startsWith('!') ? [files.config, config] : [files.credentials, credentials];
-  return `the AWS file ${path} ${why.slice(1)}`;
+  const parts = stamp.split('|');
+  const at = parts.findIndex((part) => part.startsWith('!'));
+  return `the AWS file ${paths[at]} ${parts[at]?.slice(1)}`;
 }
 
 function fileStamp(path: string): string {
@@ -52,24 +39,36 @@ function fileStamp(path: string): string {
   return `${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`;
 }
 
-const lastRead = new Map<string, string>();
+// The AWS files handed to the SDK's shared-ini loader, by path, with the stamp they were read at.
+const handedOver = new Map<string, string>();
+const MAX_HANDED_OVER = 64;
 
 /**
- * Makes the SDK's shared-ini loader reread these files when they changed. The loader keeps every file
- * it read in a module-level cache for the life of the process, which is right for a CLI and wrong for
- * a daemon; an `ignoreCache` read replaces that cached copy for everyone who reads the files later.
+ * Reads the AWS files itself and hands their text to the SDK's shared-ini loader, which then never
+ * opens them in this process: a FIFO swapped in after a check cannot block the threadpool, and no
+ * file over the cap is held. The loader keeps what it read for the life of the process (right for
+ * a CLI, wrong for a daemon), so files are read again whenever their stamp changed.
  */
-export async function refreshSharedIni(files: AwsFiles, stamp: string): Promise<void> {
-  const id = `${files.config}\n${files.credentials}`;
-  if (lastRead.get(id) === stamp) return;
-  // Looked at again right before the read: what is read must be a regular file now.
-  const problem = unreadableFile(files, filesStamp(files));
-  if (problem) throw new EksTokenError('E_NOT_FOR_DAEMON', problem);
-  await loadSharedConfigFiles({
-    configFilepath: files.config,
-    filepath: files.credentials,
-    ignoreCache: true,
-  });
-  if (lastRead.size > 1000) lastRead.clear();
-  lastRead.set(id, stamp);
+export function refreshSharedIni(files: AwsFiles): void {
+  for (const path of [files.config, files.credentials]) {
+    let read: ReturnType<typeof readRegularFile>;
+    try {
+      read = readRegularFile(path);
+    } catch (error) {
+      // The plugin reads it itself and reports what it finds.
+      throw notForDaemon('aws-file', (error as Error).message);
+    }
+    const stamp = read?.stamp ?? '-';
+    if (handedOver.get(path) === stamp) continue;
+    if (handedOver.size >= MAX_HANDED_OVER && !handedOver.has(path)) forgetSharedIni();
+    externalDataInterceptor.interceptFile(path, read?.text ?? '');
+    handedOver.set(path, stamp);
+  }
+}
+
+/** Drops every file handed to the SDK's loader (`daemon flush`, or too many paths). */
+export function forgetSharedIni(): void {
+  const record = externalDataInterceptor.getFileRecord();
+  for (const path of handedOver.keys()) delete record[path];
+  handedOver.clear();
 }

@@ -1,10 +1,16 @@
-import { createHash } from 'node:crypto';
 import { staticEnvCredentials } from '../src/aws/staticEnvCredentials.js';
 import type { ResolvedRequest } from '../src/token/mintToken.js';
 import type { AwsCredentials } from '../src/token/presignToken.js';
+import { type CallerIdentity, credentialSourceKey } from './identityKey.js';
 import { SharedCache } from './tokenCache.js';
 
 const REFRESH_BEFORE_MS = 10 * 60_000;
+/**
+ * How long credentials without an expiry (a credential_process answer without Expiration, keys in
+ * the credentials file) are reused: the AWS CLI runs a helper on every call, so a changed answer
+ * must count soon; the files' stamps count at once.
+ */
+export const NO_EXPIRY_REUSE_MS = 30_000;
 
 /** Where credentials come from: a credential child per fetch in the daemon (CredentialFetcher). */
 export interface CredentialSource {
@@ -13,6 +19,7 @@ export interface CredentialSource {
     resolved: ResolvedRequest,
     env: Record<string, string>,
     signal?: AbortSignal,
+    cwd?: string,
   ): Promise<AwsCredentials>;
   /** Stops fetches still running. */
   close(): void;
@@ -39,11 +46,11 @@ export class CredentialCache {
       maxEntries: options.maxEntries,
       now: options.now,
       idleMs: 60 * 60_000,
-      expiresAt: (f) => f.credentials.expiration?.getTime() ?? Number.POSITIVE_INFINITY,
+      expiresAt: (f) => f.credentials.expiration?.getTime() ?? f.fetchedAt + NO_EXPIRY_REUSE_MS,
       // Refresh ahead of expiry, by half the lifetime for short-lived credentials, so renewed tokens last.
       freshUntil: (f) => {
         const end = f.credentials.expiration?.getTime();
-        if (end === undefined) return Number.POSITIVE_INFINITY;
+        if (end === undefined) return f.fetchedAt + NO_EXPIRY_REUSE_MS;
         return end - Math.min(REFRESH_BEFORE_MS, (end - f.fetchedAt) / 2);
       },
     });
@@ -51,35 +58,25 @@ export class CredentialCache {
 
   /**
    * The credentials the caller's environment gives for this request, as the plugin would resolve
-   * them. The source key is everything credentialsForRequest depends on; the cluster is not in it,
-   * so one AssumeRole serves every cluster of a role. `signal` aborts when the caller has gone.
+   * them, keyed by credentialSourceKey. `signal` aborts when the caller has gone.
    */
   async get(
     resolved: ResolvedRequest,
-    env: Record<string, string>,
-    envHash: string,
+    caller: { env: Record<string, string>; cwd: string | undefined; identity: CallerIdentity },
     stamp: string,
     stampNow: () => string,
     signal?: AbortSignal,
   ) {
+    const { env, cwd, identity } = caller;
     // The SDK chain's first link: a key pair in the caller's environment signs without a child.
     const fromEnv = resolved.roleArn ? undefined : staticEnvCredentials(env, resolved.profile);
     if (fromEnv) return fromEnv;
-    const { profile, region, roleArn, externalId, sessionName, forwardSessionName, endpoint } = resolved;
-    const source = [
-      envHash,
-      profile,
-      region,
-      roleArn,
-      externalId,
-      sessionName,
-      forwardSessionName,
-      endpoint.host,
-    ];
-    const key = createHash('sha256').update(JSON.stringify(source)).digest('base64');
+    const key = credentialSourceKey(resolved, identity);
     const produce = async (shared: AbortSignal): Promise<Fetched> => {
       this.options.onFetch();
-      const credentials = await this.options.fetcher.fetch(resolved, env, shared);
+      // Where the caller is: a helper may read its directory, and relative paths are taken from it
+      // (resolved in the key; only a credential_process chain keys on the directory itself).
+      const credentials = await this.options.fetcher.fetch(resolved, env, shared, cwd);
       return { credentials, fetchedAt: this.options.now() };
     };
     return (await this.cache.get(key, stamp, produce, stampNow, signal)).credentials;

@@ -1,3 +1,4 @@
+import { Socket } from 'node:net';
 import { credentialsAnswerLine } from '../src/protocol/credentialsAnswer.js';
 import { MAX_LINE_BYTES } from '../src/protocol/requests.js';
 import { EksTokenError } from '../src/shared/EksTokenError.js';
@@ -22,6 +23,10 @@ export async function runCredentialChild(deps: ChildDeps): Promise<number> {
   let ok = false;
   try {
     const resolved = JSON.parse(await readAll(deps.stdin)) as ResolvedRequest;
+    const { awsFileProblem } = await import('../src/aws/awsFilePaths.js');
+    // The SDK opens these itself and would wait forever on a FIFO: refused first, with a clear error.
+    const problem = awsFileProblem(deps.env);
+    if (problem) throw problem;
     const { credentialsForRequest, mintDeps } = await import('../src/token/mintToken.js');
     const { trustExtraCaCerts } = await import('../src/aws/trustExtraCaCerts.js');
     const log = (line: string) => deps.stderr.write(`${line}\n`);
@@ -53,6 +58,26 @@ function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   });
 }
 
+// The daemon holds the other end of fd 3 and never writes: its end (the daemon stopped, or was
+// killed with SIGKILL) ends this child with its process group (the helpers it started).
+function watchLifeline(): void {
+  let lifeline: Socket;
+  try {
+    lifeline = new Socket({ fd: 3, readable: true, writable: false });
+  } catch {
+    return;
+  }
+  const die = () => {
+    try {
+      process.kill(-process.pid, 'SIGKILL');
+    } catch {
+      process.kill(process.pid, 'SIGKILL');
+    }
+  };
+  lifeline.on('end', die).on('close', die).on('error', die);
+  lifeline.unref();
+}
+
 // Run as a process (the bundle's entry), not when a test imports the module.
 if (process.argv[1] && /credentialChild\.c?js$/.test(process.argv[1])) {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -60,6 +85,7 @@ if (process.argv[1] && /credentialChild\.c?js$/.test(process.argv[1])) {
   const callerNodeOptions = process.env.EKS_TOKEN_CALLER_NODE_OPTIONS;
   delete process.env.EKS_TOKEN_CALLER_NODE_OPTIONS;
   if (callerNodeOptions !== undefined) process.env.NODE_OPTIONS = callerNodeOptions;
+  watchLifeline();
   void runCredentialChild({
     env: process.env,
     now: Date.now,

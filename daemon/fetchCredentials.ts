@@ -23,7 +23,9 @@ export const DEFAULT_FETCH_LIMITS: FetchLimits = { timeoutMs: 30_000, maxChildre
 /**
  * Fetches credentials in a child (credentialChild.cjs) that runs with the caller's environment:
  * the AWS SDK's chain reads process.env, and the daemon's is not the caller's. Each child leads its
- * own process group, so a credential_process helper and whatever it started die with it.
+ * own process group, so a credential_process helper and whatever it started die with it; and holds
+ * the read end of a pipe only the daemon writes to (fd 3), so when the daemon dies, even by
+ * SIGKILL, the child sees it close and kills its group.
  */
 export class CredentialFetcher {
   private readonly children = new Set<ChildProcess>();
@@ -42,11 +44,12 @@ export class CredentialFetcher {
     resolved: ResolvedRequest,
     env: Record<string, string>,
     signal?: AbortSignal,
+    cwd?: string,
   ): Promise<AwsCredentials> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.children.size >= this.limits.maxChildren)
       return Promise.reject(failed(`${this.children.size} credential fetches are running already`));
-    return this.inChild(resolved, env, signal);
+    return this.inChild(resolved, env, signal, cwd);
   }
 
   /** Kills fetches still running (the daemon is stopping). */
@@ -58,13 +61,16 @@ export class CredentialFetcher {
     resolved: ResolvedRequest,
     env: Record<string, string>,
     signal: AbortSignal | undefined,
+    cwd: string | undefined,
   ): Promise<AwsCredentials> {
     return new Promise((resolve, reject) => {
-      // Detached: a process group (and session) of its own, killed as one.
+      // Detached: a process group (and session) of its own, killed as one. In the caller's working
+      // directory when a credential_process helper reads it; else the root, which holds nothing.
       const child = spawn(process.execPath, [this.childEntry], {
         env: childEnv(env),
-        stdio: ['pipe', 'pipe', 'ignore'],
+        stdio: ['pipe', 'pipe', 'ignore', 'pipe'],
         detached: true,
+        cwd: cwd ?? '/',
       });
       this.children.add(child);
       let out = '';
@@ -82,9 +88,13 @@ export class CredentialFetcher {
         if (out.length > MAX_LINE_BYTES) kill('answer too long');
       });
       child.stdin?.on('error', () => {});
+      // The lifeline: never written, closed by the kernel when the daemon goes.
+      const lifeline = child.stdio[3] as NodeJS.ReadableStream & { destroy(): void };
+      lifeline?.on('error', () => {});
       child.once('error', (error) => reject(failed(`cannot start the credential fetch (${error.message})`)));
       child.once('close', (_code, signal_) => {
         clearTimeout(timer);
+        lifeline?.destroy();
         signal?.removeEventListener('abort', onAbort);
         this.children.delete(child);
         const detail = why || signal_;

@@ -1,9 +1,10 @@
 import { candidateGapNotes } from '../src/kubeconfig/blueGreenExtension.js';
 import { execAnswerLine, type TokenReply } from '../src/protocol/answers.js';
-import { EksTokenError, isEksTokenError } from '../src/shared/EksTokenError.js';
+import { isEksTokenError } from '../src/shared/EksTokenError.js';
 import { type ExecInfo, formatTokenOutput, resolveExecInfo } from '../src/token/formatExecCredential.js';
 import { parseTokenCommand, type TokenCommand, type TokenRequest } from '../src/token/parseCommandLine.js';
 import { splitCommandLine } from '../src/token/splitCommandLine.js';
+import { notForDaemon } from './unservedCounts.js';
 
 /** An `exec` request made ready: the token it asks for, and its answer line for a given token. */
 export interface PreparedExec {
@@ -21,16 +22,20 @@ export interface PreparedExec {
 export function prepareExec(argv: string[], env: Record<string, string>): PreparedExec {
   const { command, args } = splitCommandLine(argv);
   if ((command !== 'token' && command !== 'get-token') || args.includes('--help') || args.includes('-h'))
-    throw notForDaemon('not a plain token call');
+    throw notForDaemon('not-a-plain-call', 'not a plain token call');
   let cmd: TokenCommand;
   let execInfo: ExecInfo;
   try {
     cmd = parseTokenCommand(args, env, command);
     execInfo = resolveExecInfo(env.KUBERNETES_EXEC_INFO);
   } catch (error) {
-    throw notForDaemon(`the plugin reports ${isEksTokenError(error) ? error.code : 'an error'}`);
+    throw notForDaemon(
+      'plugin-reports-error',
+      `the plugin reports ${isEksTokenError(error) ? error.code : 'an error'}`,
+    );
   }
-  if (cmd.daemon === 'off' || cmd.debug) throw notForDaemon('the daemon is off, or --debug');
+  if (cmd.daemon === 'off' || cmd.debug)
+    throw notForDaemon('daemon-off-or-debug', 'the daemon is off, or --debug');
   const { tokenOnly } = cmd;
   const { apiVersion, clusterConfig } = execInfo;
   // The answer also depends on a blue/green entry's candidates: the line naming a cluster outside them.
@@ -44,8 +49,4 @@ export function prepareExec(argv: string[], env: Record<string, string>): Prepar
       return execAnswerLine(reply.expiresAt, stdout, stderr);
     },
   };
-}
-
-function notForDaemon(why: string): EksTokenError {
-  return new EksTokenError('E_NOT_FOR_DAEMON', `for the plugin to run itself: ${why}`);
 }

@@ -6,9 +6,10 @@ import { errorAnswerLine } from '../src/protocol/errorAnswer.js';
 import { parseDaemonRequest } from '../src/protocol/parseRequest.js';
 import { type DaemonRequest, MAX_LINE_BYTES } from '../src/protocol/requests.js';
 import { type PreparedRequest, prepareRequest } from './cacheKey.js';
-import { LineServer, sendLine } from './lineServer.js';
+import { DEFAULT_LINE_LIMITS, DEFAULT_LINE_SIZES, LineServer, sendLine } from './lineServer.js';
 import { prepareExec } from './prepareExec.js';
 import type { TokenService } from './tokenService.js';
+import { UnservedCounts } from './unservedCounts.js';
 
 // How an answer line is made from a token, and the key that tells its forms apart.
 interface Answer {
@@ -18,8 +19,10 @@ interface Answer {
 
 const TOKEN_ANSWER: Answer = { renderKey: 'token', render: tokenAnswerLine };
 
-// Shells repeat the same request line; this many are remembered already parsed and keyed.
+// Shells repeat the same request line; this many are remembered already parsed and keyed, as long
+// as they hold no more bytes than this in all (one environment may be megabytes).
 const PREPARED_LINES = 256;
+const PREPARED_BYTES = 8 * 1024 * 1024;
 // How long one look at the AWS files' version serves repeated lines. Far below the time any edit
 // takes to reach the daemon through kubectl and the plugin (> 50 ms), so edits still always count.
 const STAMP_REUSE_MS = 20;
@@ -39,7 +42,15 @@ export class TokenDaemon {
   /** Resolves with the reason once the daemon has stopped and removed its socket. */
   readonly done: Promise<string>;
   private finish!: (reason: string) => void;
-  private readonly lines = new LineServer((socket, line) => this.answer(socket, line));
+  /** Calls the daemon did not serve, by reason (daemon status). */
+  readonly unserved = new UnservedCounts();
+  private readonly lines = new LineServer(
+    (socket, line) => this.answer(socket, line),
+    DEFAULT_LINE_LIMITS,
+    DEFAULT_LINE_SIZES,
+    (why) => this.unserved.add(why),
+  );
+  private preparedBytes = 0;
   private readonly startedAt: number;
   private idleTimer: NodeJS.Timeout | undefined;
   private lastRequestAt: number;
@@ -97,17 +108,23 @@ export class TokenDaemon {
     const known = this.preparedLines.get(line);
     if (known) {
       const now = this.options.now();
+      let fresh = true;
       if (now - known.stampedAt >= STAMP_REUSE_MS || now < known.stampedAt) {
-        known.prepared = { ...known.prepared, stamp: known.prepared.stampNow() };
+        // Changed files may select another credential source: then the line is keyed afresh.
+        fresh = known.prepared.stampNow() === known.prepared.stamp;
         known.stampedAt = now;
       }
-      this.serveToken(socket, known.prepared, known.answer);
-      return;
+      if (fresh) {
+        this.serveToken(socket, known.prepared, known.answer);
+        return;
+      }
+      this.forgetLine(line);
     }
     let request: DaemonRequest;
     try {
       request = parseDaemonRequest(line);
     } catch (error) {
+      this.unserved.add('bad-request');
       sendLine(socket, errorAnswerLine(error));
       return;
     }
@@ -121,6 +138,7 @@ export class TokenDaemon {
         return;
       case 'flush':
         this.preparedLines.clear();
+        this.preparedBytes = 0;
         sendLine(socket, controlAnswerLine('flush', { flushed: service.flush() }));
         return;
       case 'stop':
@@ -133,21 +151,36 @@ export class TokenDaemon {
     try {
       if (request.op === 'exec') {
         const exec = prepareExec(request.argv, request.env);
-        prepared = prepareRequest(exec.request, request.env);
+        prepared = prepareRequest(exec.request, request.env, request.cwd);
         answer = exec;
       } else {
-        prepared = prepareRequest(request.request, request.env);
+        prepared = prepareRequest(request.request, request.env, request.cwd);
       }
     } catch (error) {
+      this.unserved.addError(error);
       sendLine(socket, errorAnswerLine(error));
       return;
     }
-    this.preparedLines.set(line, { prepared, answer, stampedAt: this.options.now() });
-    if (this.preparedLines.size > PREPARED_LINES) {
-      const oldest = this.preparedLines.keys().next();
-      if (!oldest.done) this.preparedLines.delete(oldest.value);
-    }
+    this.rememberLine(line, { prepared, answer, stampedAt: this.options.now() });
     this.serveToken(socket, prepared, answer);
+  }
+
+  private rememberLine(
+    line: string,
+    entry: { prepared: PreparedRequest; answer: Answer; stampedAt: number },
+  ) {
+    if (line.length > PREPARED_BYTES / 4) return;
+    this.preparedLines.set(line, entry);
+    this.preparedBytes += line.length;
+    while (this.preparedLines.size > PREPARED_LINES || this.preparedBytes > PREPARED_BYTES) {
+      const oldest = this.preparedLines.keys().next();
+      if (oldest.done) break;
+      this.forgetLine(oldest.value);
+    }
+  }
+
+  private forgetLine(line: string): void {
+    if (this.preparedLines.delete(line)) this.preparedBytes -= line.length;
   }
 
   private serveToken(socket: Socket, prepared: PreparedRequest, answer: Answer): void {
@@ -156,6 +189,7 @@ export class TokenDaemon {
     try {
       hit = this.options.service.lookupLine(prepared, answer.renderKey, answer.render);
     } catch (error) {
+      this.unserved.addError(error);
       sendLine(socket, errorAnswerLine(error));
       return;
     }
@@ -174,6 +208,7 @@ export class TokenDaemon {
       socket.write(PENDING_LINE);
       sendLine(socket, answer.render(await this.options.service.mint(prepared, gone.signal)));
     } catch (error) {
+      this.unserved.addError(error);
       sendLine(socket, errorAnswerLine(error));
     } finally {
       socket.off('close', leave).off('end', leave);
@@ -187,6 +222,7 @@ export class TokenDaemon {
       uptimeSeconds: Math.floor((this.options.now() - this.startedAt) / 1000),
       socket: this.options.socketPath,
       counters: { ...this.options.service.counters },
+      unserved: this.unserved.toJSON(),
       ...statusEntries(this.options.service.entries()),
     };
   }

@@ -1,13 +1,14 @@
+import { awsFilePaths } from '../src/aws/awsFilePaths.js';
 import { type TokenReply, tokenAnswerLine } from '../src/protocol/answers.js';
 import { PROTOCOL_VERSION } from '../src/protocol/requests.js';
-import { EksTokenError } from '../src/shared/EksTokenError.js';
 import { type MintDeps, mintDeps, signResolved } from '../src/token/mintToken.js';
 import type { PreparedRequest } from './cacheKey.js';
-import { awsFilePaths, refreshSharedIni, unreadableFile } from './configFiles.js';
-import { CredentialCache, type CredentialSource } from './credentialCache.js';
+import { forgetSharedIni, refreshSharedIni, unreadableFile } from './configFiles.js';
+import { CredentialCache, type CredentialSource, NO_EXPIRY_REUSE_MS } from './credentialCache.js';
 import { CredentialFetcher } from './fetchCredentials.js';
 import { LastGoodNames } from './lastGoodNames.js';
 import { SharedCache } from './tokenCache.js';
+import { notForDaemon } from './unservedCounts.js';
 
 const SERVE_MIN_MS = 2 * 60_000;
 const RENEW_BEFORE_MS = 5 * 60_000;
@@ -56,6 +57,8 @@ interface CachedToken {
   warnings: string[];
   /** For a TXT name: when its record's TTL ends and the name must be looked up again. */
   nameCheckAt: number | undefined;
+  /** Signed with credentials without an expiry from a fetch: served no longer than they are reused. */
+  reuseUntil: number | undefined;
 }
 
 /** Tokens for callers' environments: cached, shared while being made, renewed while in use. */
@@ -78,7 +81,11 @@ export class TokenService {
       idleMs: 30 * 60_000,
       expiresAt: (t) => t.expiresAt,
       // Short-lived tokens (a TXT record with a small TTL) are still served for half their life.
-      freshUntil: (t) => t.expiresAt - Math.min(SERVE_MIN_MS, (t.expiresAt - t.mintedAt) / 2),
+      freshUntil: (t) =>
+        Math.min(
+          t.reuseUntil ?? Number.POSITIVE_INFINITY,
+          t.expiresAt - Math.min(SERVE_MIN_MS, (t.expiresAt - t.mintedAt) / 2),
+        ),
     });
     this.credentials = new CredentialCache({
       fetcher: options.credentials ?? new CredentialFetcher(options.credentialChild),
@@ -206,6 +213,7 @@ export class TokenService {
   /** Forgets all tokens, credentials and remembered names; returns how many tokens there were. */
   flush(): number {
     this.credentials.clear();
+    forgetSharedIni();
     this.names.clear();
     return this.tokens.clear();
   }
@@ -224,7 +232,7 @@ export class TokenService {
       try {
         const resolved = await this.names.resolve(
           prepared.request,
-          this.mintDeps(prepared.env, cached.warnings.slice()),
+          this.mintDeps(prepared.env, cached.warnings.slice(), prepared.cwd),
         );
         if (resolved.clusterName === cached.clusterName) {
           cached.nameCheckAt = resolved.nameCheckAt ?? this.options.now();
@@ -240,8 +248,8 @@ export class TokenService {
     return check;
   }
 
-  private mintDeps(env: Record<string, string>, warnings: string[]): MintDeps {
-    const files = awsFilePaths(env);
+  private mintDeps(env: Record<string, string>, warnings: string[], cwd?: string): MintDeps {
+    const files = awsFilePaths(env, cwd);
     return mintDeps({
       // The files the caller's SDK would read, spelled out: left implicit, the SDK would use the daemon's HOME.
       env: { ...env, AWS_CONFIG_FILE: files.config, AWS_SHARED_CREDENTIALS_FILE: files.credentials },
@@ -252,17 +260,21 @@ export class TokenService {
   }
 
   private async produce(prepared: PreparedRequest, signal: AbortSignal): Promise<CachedToken> {
-    const { request, env, envHash, stamp, stampNow } = prepared;
-    const files = awsFilePaths(env);
-    const problem = unreadableFile(files, stamp);
-    if (problem) throw new EksTokenError('E_NOT_FOR_DAEMON', problem);
-    await refreshSharedIni(files, stamp);
+    const { request, env, cwd, identity, stamp, stampNow } = prepared;
+    const problem = unreadableFile(identity.files, stamp);
+    if (problem) throw notForDaemon('aws-file', problem);
+    refreshSharedIni(awsFilePaths(env, cwd));
     const warnings: string[] = [];
-    const deps = this.mintDeps(env, warnings);
+    const deps = this.mintDeps(env, warnings, cwd);
     const resolved = await this.names.resolve(request, deps);
-    const credentials = await this.credentials.get(resolved, env, envHash(), stamp, stampNow, signal);
+    const credentials = await this.credentials.get(resolved, prepared, stamp, stampNow, signal);
     if (resolved.regionNote) warnings.push(resolved.regionNote);
     const mintedAt = this.options.now();
+    // Keys from the caller's environment are in the key itself; fetched ones without expiry may change.
+    const reuseUntil =
+      credentials.expiration === undefined && identity.kind !== 'environment-keys'
+        ? mintedAt + NO_EXPIRY_REUSE_MS
+        : undefined;
     const minted = await signResolved(resolved, credentials, mintedAt);
     const { token, expiresAt, clusterName, region } = minted;
     return {
@@ -274,6 +286,7 @@ export class TokenService {
       roleArn: request.roleArn,
       warnings,
       nameCheckAt: resolved.nameCheckAt,
+      reuseUntil,
     };
   }
 }

@@ -3,6 +3,7 @@ import { sendControl } from '../src/protocol/sendControl.js';
 import { resolveSocketPath } from '../src/protocol/socketPath.js';
 import { EksTokenError } from '../src/shared/EksTokenError.js';
 import { plural } from '../src/shared/plural.js';
+import { inertText } from '../src/shared/quoteValue.js';
 import { parseFlags } from '../src/token/parseCommandLine.js';
 import type { PluginDeps } from './deps.js';
 import { formatStatus } from './formatStatus.js';
@@ -93,12 +94,22 @@ export async function runDaemonCommand(args: string[], deps: PluginDeps): Promis
           'start one: eks-token daemon start',
         );
       }
+      if (!outcome.ok && outcome.reason === 'unsafe')
+        throw new EksTokenError(
+          'E_SOCKET_DIR',
+          `the daemon socket is not safe to use: ${inertText(outcome.detail)}`,
+          'see eks-token doctor; remove the directory or set EKS_TOKEN_SOCKET',
+        );
       if (!outcome.ok)
-        throw new EksTokenError('E_DAEMON', `the daemon on ${socketPath} did not answer: ${outcome.detail}`);
+        throw new EksTokenError(
+          'E_DAEMON',
+          `the daemon on ${socketPath} did not answer: ${inertText(outcome.detail)}`,
+        );
       const { reply } = outcome;
+      // What a daemon (or whatever listens there) says is never printed raw: no terminal escapes.
       if ('flushed' in reply) print(`eks-token: flushed ${plural(reply.flushed, 'cached token')}`);
-      else if ((values as { json?: boolean }).json) print(JSON.stringify(reply.status, null, 2));
-      else print(formatStatus(reply.status));
+      else if ((values as { json?: boolean }).json) print(inertText(JSON.stringify(reply.status, null, 2)));
+      else print(inertText(formatStatus(reply.status)));
       return 0;
     }
     default:

@@ -4,6 +4,7 @@ import { isDnsClusterId } from '../src/dns/clusterId.js';
 import { parseFlags, type TokenRequest } from '../src/token/parseCommandLine.js';
 import { checkCaCerts } from './checkCaCerts.js';
 import { checkDaemon } from './checkDaemon.js';
+import { checkDaemonServes } from './checkDaemonServes.js';
 import { checkKubeconfig } from './checkKubeconfig.js';
 import { checkNode, checkPathLookup } from './checkNode.js';
 import type { PluginDeps } from './deps.js';
@@ -81,5 +82,6 @@ export async function runDoctorCommand(args: string[], deps: PluginDeps): Promis
     report(await checkDns([...dotted.values()], deps.now));
   }
   report(await checkDaemon(env));
+  report(await checkDaemonServes(env));
   return failed ? 1 : 0;
 }

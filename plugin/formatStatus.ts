@@ -8,6 +8,9 @@ export function formatStatus(status: DaemonStatus): string {
     `socket: ${status.socket}`,
     `counters: hits ${c.hits}, misses ${c.misses}, renewals ${c.renewals}, errors ${c.errors}, credential fetches ${c.credentialFetches}`,
   ];
+  const unserved = Object.entries(status.unserved ?? {});
+  if (unserved.length > 0)
+    lines.push(`left to the plugin: ${unserved.map(([reason, n]) => `${reason} ${n}`).join(', ')}`);
   if (status.entries.length === 0) return [...lines, 'no cached tokens'].join('\n');
   const rows = [
     ['CLUSTER', 'ROLE', 'REGION', 'EXPIRES IN', 'HITS'],

@@ -28,7 +28,7 @@ export function answerFromDaemon(
     next();
     return;
   }
-  const exchange = { line: execRequestLine(argv, env), parse: parseExecReply };
+  const exchange = { line: execRequestLine(argv, env, workingDirectory()), parse: parseExecReply };
   requestFromDaemon(exchange, env, now, (outcome) => {
     if (!outcome.ok) {
       // Left to the plugin (a mistake it reports, say), or a daemon from before `exec` (E_UNKNOWN_OP):
@@ -48,6 +48,15 @@ export function answerFromDaemon(
     }
     answered();
   });
+}
+
+/** The plugin's working directory, where a credential_process helper would run; none if it was removed. */
+export function workingDirectory(): string | undefined {
+  try {
+    return process.cwd();
+  } catch {
+    return undefined;
+  }
 }
 
 // A token call that asks the daemon, decided from flags read as parseArgs reads them. Anything the

@@ -7,6 +7,7 @@ import { type ExecInfo, formatTokenOutput, resolveExecInfo } from '../src/token/
 import { parseTokenCommand, type TokenCommand } from '../src/token/parseCommandLine.js';
 import { splitCommandLine } from '../src/token/splitCommandLine.js';
 import { type PluginDeps, readLine } from './deps.js';
+import { workingDirectory } from './hotPath.js';
 
 /** What is known about this one call before the full CLI runs. */
 export interface RunOptions {
@@ -86,7 +87,8 @@ async function runToken(cmd: TokenCommand, deps: PluginDeps, daemonMiss?: Daemon
     const note = cmd.debug ? socketPathNote(deps.env) : undefined;
     if (note) log(`eks-token: debug: ${note}`);
     // The entry (cli.ts) asked already unless --debug or a test calls run() directly.
-    const outcome = daemonMiss ?? (await askDaemon(cmd.request, deps.env, deps.now));
+    const outcome =
+      daemonMiss ?? (await askDaemon(cmd.request, deps.env, deps.now, undefined, workingDirectory()));
     if (outcome.ok) {
       if (cmd.debug)
         log(
@@ -100,6 +102,9 @@ async function runToken(cmd: TokenCommand, deps: PluginDeps, daemonMiss?: Daemon
       log(`eks-token: debug: daemon not used (${outcome.reason}: ${outcome.detail}), minting in-process`);
     noDaemon = outcome.reason === 'absent' || outcome.reason === 'refused';
   }
+  // The AWS SDK would wait for good on a FIFO, or read a huge file: refused first, naming the file.
+  const problem = (await import('../src/aws/awsFilePaths.js')).awsFileProblem(deps.env);
+  if (problem) throw problem;
   const { mintToken, mintDeps } = await import('../src/token/mintToken.js');
   const minted = await mintToken(
     cmd.request,

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import { sendControl } from '../src/protocol/sendControl.js';
 import { ensureSocketDir } from '../src/protocol/socketPath.js';
 import { EksTokenError } from '../src/shared/EksTokenError.js';
+import { inertText } from '../src/shared/quoteValue.js';
 import type { PluginDeps } from './deps.js';
 import { requireSelfPath, spawnDaemon } from './spawnDaemon.js';
 
@@ -13,6 +14,11 @@ export async function startDaemon(
   print: (text: string) => void,
 ): Promise<number> {
   const running = await sendControl(socketPath, 'ping');
+  if (!running.ok && running.reason === 'unsafe')
+    throw new EksTokenError(
+      'E_SOCKET_DIR',
+      `the daemon socket is not safe to use: ${inertText(running.detail)}`,
+    );
   if (running.ok) {
     print(`eks-token: a daemon is already running on ${socketPath} (pid ${Number(running.reply.pid)})`);
     return 0;
@@ -32,7 +38,10 @@ export async function startDaemon(
   else if (word === 'running')
     print(`eks-token: a daemon is already running on ${socketPath} (pid ${detail})`);
   else if (word === 'error')
-    throw new EksTokenError('E_DAEMON', `the daemon did not start: ${detail.replace(/^eks-token: /, '')}`);
+    throw new EksTokenError(
+      'E_DAEMON',
+      `the daemon did not start: ${inertText(detail.replace(/^eks-token: /, ''))}`,
+    );
   else
     throw new EksTokenError(
       'E_DAEMON',

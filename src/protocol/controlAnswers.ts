@@ -10,6 +10,8 @@ export interface DaemonStatus {
   uptimeSeconds: number;
   socket: string;
   counters: { hits: number; misses: number; renewals: number; errors: number; credentialFetches: number };
+  /** Calls the running daemon left to the plugin, by reason (absent from older daemons). */
+  unserved?: Record<string, number>;
   entries: Array<{
     cluster: string;
     role: string | null;
@@ -70,6 +72,10 @@ function isStatus(value: unknown): value is DaemonStatus {
     typeof counters === 'object' &&
     counters !== null &&
     ['hits', 'misses', 'renewals', 'errors', 'credentialFetches'].every((k) => isCount(counters[k])) &&
+    (s.unserved === undefined ||
+      (typeof s.unserved === 'object' &&
+        s.unserved !== null &&
+        Object.values(s.unserved).every((n) => isCount(n)))) &&
     Array.isArray(s.entries)
   );
 }

@@ -7,8 +7,7 @@ const OPS = new Set(['token', 'exec', 'status', 'flush', 'stop', 'ping']);
 // The plugin's arguments: kubeconfig args are a handful of short flags.
 const MAX_ARGS = 64;
 const MAX_FIELD = 2048;
-const MAX_ENV_VALUE = 16 * 1024;
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
+const MAX_PATH = 4096;
 const STRING_FIELDS = ['clusterId', 'roleArn', 'externalId', 'sessionName', 'region', 'profile'] as const;
 const KNOWN_FIELDS = new Set<string>([...STRING_FIELDS, 'forwardSessionName', 'txtFallback', 'dnsServers']);
 
@@ -32,14 +31,18 @@ export function parseDaemonRequest(line: string): DaemonRequest {
   }
   const op = raw.op;
   if (typeof op !== 'string' || !OPS.has(op)) throw unknownOpError(op);
-  if (op === 'exec') return { v: PROTOCOL_VERSION, op, argv: parseArgv(raw.argv), env: parseEnv(raw.env) };
+  if (op === 'exec') {
+    const exec = { v: PROTOCOL_VERSION, op, argv: parseArgv(raw.argv), env: parseEnv(raw.env) } as const;
+    return raw.cwd === undefined ? exec : { ...exec, cwd: parseCwd(raw.cwd) };
+  }
   if (op !== 'token') return { v: PROTOCOL_VERSION, op: op as ControlOp };
-  return {
+  const token = {
     v: PROTOCOL_VERSION,
     op: 'token',
     request: parseTokenRequest(raw.request),
     env: parseEnv(raw.env),
-  };
+  } as const;
+  return raw.cwd === undefined ? token : { ...token, cwd: parseCwd(raw.cwd) };
 }
 
 function parseTokenRequest(raw: unknown): TokenRequest {
@@ -88,18 +91,28 @@ function parseArgv(raw: unknown): string[] {
   return [...raw];
 }
 
+// Any variable a process can hold: a name without '=' (bash's exported functions are named
+// BASH_FUNC_which%%) and a value of any length, neither with a NUL. The line's own limit
+// (MAX_REQUEST_BYTES) bounds the whole.
 function parseEnv(raw: unknown): Record<string, string> {
   if (raw === undefined) return {};
   if (!isObject(raw)) throw bad('env is not an object');
-  // A prototype-free object: a "__proto__" name cannot reach Object.prototype (and fails ENV_NAME anyway).
+  // A prototype-free object: a "__proto__" name cannot reach Object.prototype.
   const env: Record<string, string> = Object.create(null);
   for (const [name, value] of Object.entries(raw)) {
-    if (!ENV_NAME.test(name)) throw bad('env has a variable name that is not one');
-    if (typeof value !== 'string' || value.length > MAX_ENV_VALUE || value.includes('\0'))
-      throw bad(`env.${name} is not a string`);
+    if (name.length === 0 || name.includes('=') || name.includes('\0'))
+      throw bad('env has a variable name that is not one');
+    if (typeof value !== 'string' || value.includes('\0')) throw bad('env has a value that is not a string');
     env[name] = value;
   }
   return env;
+}
+
+// The caller's working directory: absolute, one line, no NUL.
+function parseCwd(raw: unknown): string {
+  if (typeof raw !== 'string' || !raw.startsWith('/') || raw.length > MAX_PATH || /[\0\r\n]/.test(raw))
+    throw bad('cwd is not an absolute path');
+  return raw;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

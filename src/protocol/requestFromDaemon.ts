@@ -23,8 +23,9 @@ export function askDaemon(
   env: Record<string, string | undefined>,
   now: () => number,
   deadlines: DaemonDeadlines = DEFAULT_DEADLINES,
+  cwd?: string,
 ): Promise<DaemonOutcome> {
-  const exchange = { line: tokenRequestLine(request, env), parse: parseTokenReply };
+  const exchange = { line: tokenRequestLine(request, env, cwd), parse: parseTokenReply };
   return new Promise((resolve) => requestFromDaemon(exchange, env, now, resolve, deadlines));
 }
 

@@ -3,8 +3,13 @@ import { type ControlReplies, controlReplyParser } from './controlAnswers.js';
 import type { DaemonOutcome } from './daemonExchange.js';
 import { exchangeWithDaemon } from './requestFromDaemon.js';
 import { type ControlOp, controlRequestLine } from './requests.js';
+import { trustedSocket } from './socketPath.js';
 
-/** Sends one control operation to the daemon on `socketPath` and reads its answer; never rejects. */
+/**
+ * Sends one control operation to the daemon on `socketPath` and reads its answer; never rejects.
+ * The socket is checked as for a token (trustedSocket): one that is not safely ours is not
+ * connected to (`unsafe`).
+ */
 export function sendControl<Op extends ControlOp>(
   socketPath: string,
   op: Op,
@@ -13,7 +18,14 @@ export function sendControl<Op extends ControlOp>(
   const parse = controlReplyParser(op);
   const exchange = { line: controlRequestLine(op), parse: (line: string) => parse(line) };
   const deadlines = { answerMs: timeoutMs, pendingMs: timeoutMs };
-  return new Promise((resolve) => exchangeWithDaemon(socketPath, exchange, Date.now, resolve, deadlines));
+  const trusted = trustedSocket(socketPath);
+  if (!trusted.ok) {
+    const reason = trusted.absent ? 'absent' : 'unsafe';
+    return Promise.resolve({ ok: false, reason, detail: trusted.problem });
+  }
+  return new Promise((resolve) =>
+    exchangeWithDaemon(socketPath, exchange, Date.now, resolve, deadlines, trusted),
+  );
 }
 
 /** What is at the socket path: a live daemon, a stale socket file, nothing, or something else. */

@@ -34,6 +34,7 @@ export type EksTokenErrorCode =
   | 'E_DNS_FAILED'
   | 'E_BAD_DNS_SERVER'
   | 'E_SOCKET_DIR'
+  | 'E_AWS_FILE'
   | 'E_DAEMON'
   | 'E_NOT_FOR_DAEMON'
   | 'E_UNKNOWN_OP'

@@ -9,3 +9,8 @@ export function quoteValue(value: Buffer | string, maxChars = 64): string {
   );
   return text.length > maxChars ? `${quoted}... (${text.length} characters)` : quoted;
 }
+
+/** Text from another process made inert for a terminal: all but printable ASCII and newlines escaped. */
+export function inertText(text: string): string {
+  return text.replace(/[^\x20-\x7e\n]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

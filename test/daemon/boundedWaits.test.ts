@@ -88,7 +88,7 @@ test('a stopped daemon (SIGSTOP): the plugin gives up after the first-answer lim
 
 test("other identities' slow credential fetches never hold up another identity's answer", async () => {
   const line = (profile: string) =>
-    `${JSON.stringify({ v: 1, op: 'token', request: { clusterId: 'eks-a', region: 'eu-west-1' }, env: { HOME: h.home, AWS_PROFILE: profile } })}\n`;
+    `${JSON.stringify({ v: 1, op: 'token', request: { clusterId: 'eks-a', region: 'eu-west-1' }, env: { HOME: h.home, AWS_PROFILE: profile }, cwd: h.dir })}\n`;
   // Eight identities whose credential helpers hang.
   const slow = Array.from({ length: 8 }, (_, i) => {
     const s = createConnection(h.socket);

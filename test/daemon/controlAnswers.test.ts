@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { createConnection, createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -73,5 +74,62 @@ test('status, flush and stop against something that is not the daemon: one clear
     }
   } finally {
     for (const server of servers) server.close();
+  }
+});
+
+test('status, flush, stop and start refuse a socket in an unsafe directory without connecting to it', async () => {
+  const dir = join(h.dir, 'shared-dir');
+  const socket = join(dir, 'daemon.sock');
+  mkdirSync(dir, { mode: 0o777 });
+  chmodSync(dir, 0o777);
+  let connections = 0;
+  const status = { v: 1, ok: true, pid: 1, flushed: 0, version: 'x' };
+  const server = createServer((s) => {
+    connections += 1;
+    s.on('error', () => {}).once('data', () => s.end(`${JSON.stringify(status)}\n`));
+  });
+  await new Promise<void>((resolve) => server.listen(socket, resolve));
+  try {
+    for (const command of ['status', 'flush', 'stop', 'start']) {
+      const r = await h.run(['daemon', command], h.env({ EKS_TOKEN_SOCKET: socket }));
+      assert.equal(r.code, 1, `${command}: ${r.stdout}`);
+      assert.match(r.stderr, /^eks-token: [^\n]*(not safe to use|writable|mode)[^\n]*\n$/, command);
+    }
+    assert.equal(connections, 0, 'nothing was sent to the foreign socket');
+  } finally {
+    server.close();
+  }
+});
+
+test("a daemon's text reaches the terminal inert: escape sequences in status are escaped", async () => {
+  const socket = join(h.dir, 'escapes', 'daemon.sock');
+  ensureSocketDir(socket);
+  const evil = '\x1b]0;owned\x07\x1b[2J\u009b31m';
+  const status = {
+    pid: 7,
+    version: `1.0${evil}`,
+    uptimeSeconds: 1,
+    socket: `/tmp/x${evil}`,
+    counters: { hits: 0, misses: 0, renewals: 0, errors: 0, credentialFetches: 0 },
+    unserved: { [`E_X${evil}`]: 1 },
+    entries: [{ cluster: `eks${evil}`, role: null, region: 'eu-west-1', expiresInSeconds: 60, hits: 1 }],
+  };
+  const server = createServer((s) =>
+    s.on('error', () => {}).once('data', () => s.end(`${JSON.stringify({ v: 1, ok: true, status })}\n`)),
+  );
+  await new Promise<void>((resolve) => server.listen(socket, resolve));
+  try {
+    for (const args of [
+      ['daemon', 'status'],
+      ['daemon', 'status', '--json'],
+    ]) {
+      const r = await h.run(args, h.env({ EKS_TOKEN_SOCKET: socket }));
+      assert.equal(r.code, 0, r.stderr);
+      const raw = [...r.stdout].filter((c) => c !== '\n' && (c < ' ' || (c >= '\x7f' && c <= '\x9f')));
+      assert.deepEqual(raw, [], args.join(' '));
+      assert.match(r.stdout, /\\u001b/, args.join(' '));
+    }
+  } finally {
+    server.close();
   }
 });

@@ -215,6 +215,7 @@ test('status shows counters and entries but never a token or key; flush empties 
     'entryCount',
     'pid',
     'socket',
+    'unserved',
     'uptimeSeconds',
     'version',
   ]);

@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import fc from 'fast-check';
 import { askDaemon } from '../../src/protocol/requestFromDaemon.js';
-import { tokenRequestLine } from '../../src/protocol/requests.js';
+import { MAX_REQUEST_BYTES, tokenRequestLine } from '../../src/protocol/requests.js';
 import { sendControl } from '../../src/protocol/sendControl.js';
 import { ensureSocketDir } from '../../src/protocol/socketPath.js';
 import {
@@ -36,7 +36,7 @@ after(async () => h.cleanup([KEYS.AWS_SECRET_ACCESS_KEY, SLOW_SECRET]));
 
 /** Sends raw bytes on a fresh connection and collects everything until the daemon closes it. */
 function exchange(payload: string, endAfter = false): Promise<string> {
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve) => {
     const socket = createConnection(h.socket);
     let text = '';
     socket.setEncoding('utf8');
@@ -45,7 +45,8 @@ function exchange(payload: string, endAfter = false): Promise<string> {
     });
     socket.on('connect', () => (endAfter ? socket.end(payload) : socket.write(payload)));
     socket.on('close', () => resolve(text));
-    socket.on('error', reject);
+    // A daemon that answers and closes before all was sent (an oversized line): EPIPE, then close.
+    socket.on('error', () => {});
     setTimeout(() => socket.destroy(), 15_000).unref();
   });
 }
@@ -65,8 +66,8 @@ test('garbage, truncated and oversized lines get one error line each; the daemon
   assert.match(garbage.error.message, /not JSON/);
   const truncated = await exchange('{"v":1,"op":"pi', true);
   assert.match(JSON.parse(truncated).error.message, /ended without a newline/);
-  const oversized = await exchange('x'.repeat(200 * 1024));
-  assert.match(JSON.parse(oversized).error.message, /longer than 65536 bytes/);
+  const oversized = await exchange('x'.repeat(MAX_REQUEST_BYTES + 1024));
+  assert.match(JSON.parse(oversized).error.message, new RegExp(`longer than ${MAX_REQUEST_BYTES} bytes`));
   const wrongVersion = JSON.parse(await exchange('{"v":99,"op":"ping"}\n'));
   assert.match(wrongVersion.error.message, /protocol version 99/);
   assert.equal((await exchange('{"v":1,"op":"ping"}\n')).split('\n').length, 2);

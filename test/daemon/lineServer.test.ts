@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { LineServer, sendLine } from '../../daemon/lineServer.js';
+import { waitFor } from '../helpers/daemonHarness.js';
 
 // Short limits, so the sweep's work is seen in a test's time; the daemon's are 10 s and 60 s.
 const LIMITS = { requestLineMs: 300, answerMs: 600, sweepMs: 50 };
@@ -90,5 +91,58 @@ test(
     assert.equal(text, '');
     assert.ok(at - sent >= LIMITS.answerMs, `closed ${at - sent} ms after the line`);
     socket.destroy();
+  },
+);
+
+test(
+  'a long line is served; past the total the server holds, a line is refused, and memory is let go',
+  STOPS,
+  async () => {
+    const sizes = { lineBytes: 1024 * 1024, totalBytes: 1536 * 1024 };
+    const refusals: string[] = [];
+    const bigPath = join(dir, 'big.sock');
+    const big = new LineServer(
+      (socket, line) => sendLine(socket, `${JSON.stringify({ length: line.length })}\n`),
+      LIMITS,
+      sizes,
+      (why) => refusals.push(why),
+    );
+    await big.listen({ path: bigPath });
+    const open: Socket[] = [];
+    const exchange = (payload: string) =>
+      new Promise<string>((resolve) => {
+        const socket = createConnection({ path: bigPath, allowHalfOpen: true });
+        open.push(socket);
+        let text = '';
+        socket.setEncoding('utf8').on('data', (d: string) => {
+          text += d;
+        });
+        socket
+          .on('end', () => resolve(text))
+          .on('close', () => resolve(text))
+          .on('error', () => {});
+        socket.write(payload);
+      });
+    try {
+      // One line of 900 KB in many reads: answered whole.
+      assert.deepEqual(JSON.parse(await exchange(`${'a'.repeat(900_000)}\n`)), { length: 900_000 });
+      // An unfinished line of 900 KB held, then another: it goes past the 1.5 MB the server holds.
+      const first = createConnection({ path: bigPath, allowHalfOpen: true });
+      open.push(first);
+      first.on('error', () => {}).write('b'.repeat(900_000));
+      await waitFor(() => big.heldBytes === 900_000, 5000);
+      assert.match(await exchange('c'.repeat(900_000)), /too many long requests/);
+      // Once the first has gone, its bytes are let go: a long line is served again.
+      first.destroy();
+      await waitFor(() => big.heldBytes === 0, 5000);
+      assert.deepEqual(JSON.parse(await exchange(`${'d'.repeat(900_000)}\n`)), { length: 900_000 });
+      // Over the line limit: refused as too long.
+      assert.match(await exchange('e'.repeat(1100 * 1024)), /longer than 1048576 bytes/);
+      // The first left in mid-line: counted too.
+      assert.deepEqual(refusals, ['busy', 'no-newline', 'too-long']);
+    } finally {
+      for (const socket of open) socket.destroy();
+      big.close();
+    }
   },
 );

@@ -132,6 +132,27 @@ describe('renewal', () => {
   });
 });
 
+describe('credentials without an expiry', () => {
+  test('are reused for 30 s at most, and so are the tokens signed with them', async () => {
+    const { service, pass, credentials, prepare } = await start();
+    credentials.lifetimeMs = undefined;
+    await service.mint(prepare('eks-blue', { fetched: true }));
+    await pass(29_000);
+    assert.ok(service.lookup(prepare('eks-blue', { fetched: true })), 'a hit within 30 s');
+    await pass(1000);
+    assert.equal(service.lookup(prepare('eks-blue', { fetched: true })), undefined, 'a miss at 30 s');
+    await service.mint(prepare('eks-blue', { fetched: true }));
+    assert.equal(credentials.fetches, 2, 'fetched again, as the AWS CLI runs its helper again');
+  });
+
+  test("keys in the caller's environment are part of the key: their tokens are reused to the end", async () => {
+    const { service, pass, prepare } = await start();
+    await service.mint(prepare('eks-blue'));
+    await pass(5 * MIN);
+    assert.ok(service.lookup(prepare('eks-blue')));
+  });
+});
+
 describe('TXT names', () => {
   test('the cached token is served until the record TTL, then DNS is asked again', async () => {
     const { service, clock, dns, script, prepare } = await start();

@@ -29,7 +29,8 @@ export interface DnsScript {
 export class ScriptedCredentials implements CredentialSource {
   fetches = 0;
   closed = false;
-  lifetimeMs = 60 * 60_000;
+  /** How long fetched credentials last; undefined: no Expiration (a credential_process answer without one). */
+  lifetimeMs: number | undefined = 60 * 60_000;
   failNext: Error | undefined;
   private gate: Promise<void> | undefined;
   private open: () => void = () => {};
@@ -54,11 +55,9 @@ export class ScriptedCredentials implements CredentialSource {
     this.failNext = undefined;
     await this.gate;
     if (failure) throw failure;
-    return {
-      accessKeyId: KEYS.AWS_ACCESS_KEY_ID,
-      secretAccessKey: KEYS.AWS_SECRET_ACCESS_KEY,
-      expiration: new Date(this.clock.now() + this.lifetimeMs),
-    };
+    const keys = { accessKeyId: KEYS.AWS_ACCESS_KEY_ID, secretAccessKey: KEYS.AWS_SECRET_ACCESS_KEY };
+    if (this.lifetimeMs === undefined) return keys;
+    return { ...keys, expiration: new Date(this.clock.now() + this.lifetimeMs) };
   }
 
   close(): void {

@@ -112,7 +112,7 @@ describe('eks-token doctor', { skip: hasDnsmasq() ? false : 'dnsmasq not install
       /eks\.doctor\.test -> eks-green \(TXT from 127\.0\.0\.1:\d+, ttl \d+ s\)$/,
     );
     assert.match(r.line('ok', 'daemon') ?? '', /not running/);
-    assert.equal(r.lines.length, 8, r.stdout);
+    assert.equal(r.lines.length, 9, r.stdout);
   });
 
   it('--offline names the credential source without calling STS, and does not call it ok', async () => {

@@ -1,12 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isIdentityEnv } from '../../../daemon/identityEnv.js';
+import { callerIdentity } from '../../../daemon/identityKey.js';
 import { forwardedEnv } from '../../../src/protocol/forwardedEnv.js';
 
 // The AWS CLI's older and default names pick the identity too: the daemon must get them and key its
 // cache on them, or it would answer with a token for another principal.
 test('AWS_SECURITY_TOKEN and AWS_DEFAULT_PROFILE are forwarded to the daemon and part of its cache key', () => {
   const env = { AWS_SECURITY_TOKEN: 'session', AWS_DEFAULT_PROFILE: 'dev', AWS_DEFAULT_REGION: 'eu-west-1' };
-  for (const name of Object.keys(env)) assert.ok(isIdentityEnv(name), name);
+  const base = { HOME: '/nonexistent-home' };
+  const without = callerIdentity(undefined, base, '/').hash;
+  for (const [name, value] of Object.entries(env))
+    assert.notEqual(callerIdentity(undefined, { ...base, [name]: value }, '/').hash, without, name);
   assert.deepEqual(forwardedEnv(env), env);
 });

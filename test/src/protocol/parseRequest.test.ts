@@ -120,14 +120,34 @@ test('unknown fields, prototype keys and bad types are refused', () => {
   refused(line({ clusterId: 'a', roleArn: 7 }), /roleArn/);
   refused(line({ clusterId: 'a', region: 'x\ny' }), /region/);
   refused(line({}), /clusterId is missing/);
-  refused('{"v":1,"op":"token","request":{"clusterId":"a"},"env":{"__proto__":{"x":"1"}}}', /env\.__proto__/);
-  refused(line({ clusterId: 'a' }, { 'A-B': 'x' }), /variable name/);
+  refused('{"v":1,"op":"token","request":{"clusterId":"a"},"env":{"__proto__":{"x":"1"}}}', /not a string/);
+  refused(line({ clusterId: 'a' }, { 'A=B': 'x' }), /variable name/);
+  refused(line({ clusterId: 'a' }, { '': 'x' }), /variable name/);
+  refused(line({ clusterId: 'a' }, { A: 'x\0y' }), /not a string/);
   refused(JSON.stringify({ v: 2, op: 'ping' }), /protocol version 2 is not 1/);
   refused('[1]', /not a JSON object/);
   // Found by the fuzzer: a version whose toString is not a function must not throw a TypeError.
   refused('{"v":{"toString":[]},"op":{}}', /protocol version object is not 1/);
   const ok = parseDaemonRequest(line({ clusterId: 'a' }, { AWS_PROFILE: 'p' }));
   assert.equal(Object.getPrototypeOf(ok.op === 'token' ? ok.env : {}), null);
+});
+
+test('any variable a process can hold is accepted: exported shell functions, 20 KB values, odd names', () => {
+  const env = {
+    'BASH_FUNC_which%%': '() {  ( alias;\n eval ${which_declare} ) | /usr/bin/which --read-functions "$@"\n}',
+    'BASH_FUNC_module%%': '() {  eval $($LMOD_CMD bash "$@") && eval $(${LMOD_SETTARG_CMD:-:} -s sh)\n}',
+    BIG: 'x'.repeat(20 * 1024),
+    'dotted.name': 'v',
+    '1ST': 'v',
+  };
+  const parsed = parseDaemonRequest(execRequestLine(['token', '-i', 'a'], env, '/srv/x').trimEnd());
+  assert.equal(parsed.op, 'exec');
+  if (parsed.op !== 'exec') return;
+  assert.deepEqual({ ...parsed.env }, env);
+  assert.equal(parsed.cwd, '/srv/x');
+  const noCwd = parseDaemonRequest(execRequestLine(['token', '-i', 'a'], env).trimEnd());
+  assert.equal(noCwd.op === 'exec' && noCwd.cwd, undefined);
+  assert.throws(() => parseDaemonRequest(execRequestLine(['token'], {}, 'relative').trimEnd()), /cwd/);
 });
 
 test('fuzz: the client accepts only well-formed answers of its own protocol version', () => {
