@@ -44,7 +44,7 @@ export function readRegularFile(path: string, maxBytes = MAX_AWS_FILE_BYTES): Re
 }
 
 /**
- * What is wrong with the file at `path` for reading (not a regular file, too large), or undefined;
+ * What is wrong with the file at `path` for reading (a FIFO or device, too large), or undefined;
  * looked at on a descriptor opened without blocking. For a caller whose reader (the AWS SDK) would
  * block on a FIFO: errors opening it are left to that reader.
  */
@@ -56,7 +56,10 @@ export function unreadableAwsFile(path: string, maxBytes = MAX_AWS_FILE_BYTES): 
     return undefined;
   }
   try {
-    const problem = statProblem(fstatSync(fd), maxBytes);
+    const stat = fstatSync(fd);
+    // A directory the AWS CLI skips as absent, and so does every reader here; it never blocks.
+    if (stat.isDirectory()) return undefined;
+    const problem = statProblem(stat, maxBytes);
     return problem ? awsFileError(path, problem) : undefined;
   } finally {
     closeSync(fd);
