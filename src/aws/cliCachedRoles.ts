@@ -87,8 +87,9 @@ export async function cliCachedRoles(o: CliCachedRolesOptions): Promise<CliCache
         { step: 'initialize', name: 'eksTokenKeepRoleAnswer' },
       ),
   };
-  let assume: ReturnType<typeof sts.getDefaultRoleAssumer> | undefined;
-  let assumeWeb: ReturnType<typeof sts.getDefaultRoleAssumerWithWebIdentity> | undefined;
+  // The SDK's own assumers (each makes its STS client on first use), as fromIni would make them.
+  const assume = sts.getDefaultRoleAssumer(stsOptions, [capture as never]);
+  const assumeWeb = sts.getDefaultRoleAssumerWithWebIdentity(stsOptions, [capture as never]);
 
   const cached = (args: CacheKeyArgs) =>
     enabled
@@ -121,11 +122,7 @@ export async function cliCachedRoles(o: CliCachedRolesOptions): Promise<CliCache
       const step = steps.find(
         (s) => s.role_arn === params.RoleArn && (s.mfa_serial || undefined) === params.SerialNumber,
       );
-      if (!step)
-        return (assume ??= sts.getDefaultRoleAssumer(stsOptions, [capture as never]))(
-          source,
-          params as never,
-        );
+      if (!step) return assume(source, params as never);
       const args = assumeRoleKeyArgs(step);
       const hit = await cached(args);
       if (hit) return hit;
@@ -135,10 +132,7 @@ export async function cliCachedRoles(o: CliCachedRolesOptions): Promise<CliCache
       };
       // botocore asks for a duration only when the profile sets one (STS's default is the same hour).
       if (args.DurationSeconds === undefined) delete call.DurationSeconds;
-      const credentials = await (assume ??= sts.getDefaultRoleAssumer(stsOptions, [capture as never]))(
-        source,
-        call as never,
-      );
+      const credentials = await assume(source, call as never);
       await keep(args);
       return credentials;
     },
@@ -151,9 +145,7 @@ export async function cliCachedRoles(o: CliCachedRolesOptions): Promise<CliCache
       if (hit) return hit;
       const configured = named !== undefined && (isTop || named === configuredName(o.env, steps, params));
       const call = { ...params, RoleSessionName: configured ? named : botocoreSessionName(o.now()) };
-      const credentials = await (assumeWeb ??= sts.getDefaultRoleAssumerWithWebIdentity(stsOptions, [
-        capture as never,
-      ]))(call as never);
+      const credentials = await assumeWeb(call as never);
       if (isTop) await keep(args);
       else answer = undefined;
       return credentials;
