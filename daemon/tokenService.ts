@@ -2,6 +2,7 @@ import { type TokenReply, tokenAnswerLine } from '../src/protocol/answers.js';
 import { PROTOCOL_VERSION } from '../src/protocol/requests.js';
 import { EksTokenError } from '../src/shared/EksTokenError.js';
 import { type MintDeps, mintDeps, signResolved } from '../src/token/mintToken.js';
+import type { AwsCredentials } from '../src/token/presignToken.js';
 import type { PreparedRequest } from './cacheKey.js';
 import { awsFilePaths, refreshSharedIni, unreadableFile } from './configFiles.js';
 import { CredentialCache, type CredentialSource } from './credentialCache.js';
@@ -201,6 +202,19 @@ export class TokenService {
       expiresInSeconds: Math.max(0, Math.round((slot.value.expiresAt - now) / 1000)),
       hits: slot.hits,
     }));
+  }
+
+  /**
+   * Keeps the credentials the plugin got by prompting for this request's MFA code (CredentialCache.hold
+   * says which it takes); true when kept.
+   */
+  async hold(prepared: PreparedRequest, credentials: AwsCredentials): Promise<boolean> {
+    const { request, env, envHash, stamp, stampNow } = prepared;
+    const files = awsFilePaths(env);
+    if (unreadableFile(files, stamp)) return false;
+    await refreshSharedIni(files, stamp);
+    const resolved = await this.names.resolve(request, this.mintDeps(env, []));
+    return this.credentials.hold(resolved, envHash(), stamp, stampNow, credentials);
   }
 
   /** Forgets all tokens, credentials and remembered names; returns how many tokens there were. */

@@ -1,9 +1,10 @@
 import { EksTokenError } from '../shared/EksTokenError.js';
 import type { TokenRequest } from '../token/parseCommandLine.js';
 import { unknownOpError } from './errorAnswer.js';
+import { parseHeldCredentials } from './heldCredentials.js';
 import { type ControlOp, type DaemonRequest, PROTOCOL_VERSION } from './requests.js';
 
-const OPS = new Set(['token', 'exec', 'status', 'flush', 'stop', 'ping']);
+const OPS = new Set(['token', 'exec', 'hold', 'status', 'flush', 'stop', 'ping']);
 // The plugin's arguments: kubeconfig args are a handful of short flags.
 const MAX_ARGS = 64;
 const MAX_FIELD = 2048;
@@ -33,6 +34,11 @@ export function parseDaemonRequest(line: string): DaemonRequest {
   const op = raw.op;
   if (typeof op !== 'string' || !OPS.has(op)) throw unknownOpError(op);
   if (op === 'exec') return { v: PROTOCOL_VERSION, op, argv: parseArgv(raw.argv), env: parseEnv(raw.env) };
+  if (op === 'hold') {
+    const { request, env } = raw;
+    const credentials = parseHeldCredentials(raw.credentials);
+    return { v: PROTOCOL_VERSION, op, request: parseTokenRequest(request), env: parseEnv(env), credentials };
+  }
   if (op !== 'token') return { v: PROTOCOL_VERSION, op: op as ControlOp };
   return {
     v: PROTOCOL_VERSION,
