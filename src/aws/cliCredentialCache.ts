@@ -103,6 +103,8 @@ export async function writeCliCache(dir: string, key: string, response: CachedRo
     },
   };
   try {
+    // Under an existing home only: a HOME that does not exist is no place to create one.
+    if (!(await stat(join(dir, '..', '..', '..'))).isDirectory()) return;
     await mkdir(dir, { recursive: true, mode: 0o700 });
     if (!(await trustedDir(dir))) return;
     await writeFileAtomic(join(dir, `${key}.json`), JSON.stringify(file), 0o600);

@@ -16,7 +16,7 @@ import { DaemonHarness } from '../helpers/daemonHarness.js';
 import { hasCommand } from '../helpers/hasCommand.js';
 import { runOnPty } from '../helpers/ptyRun.js';
 import { CLI } from '../helpers/runCli.js';
-import { type StsTestServer, startStsTestServer } from '../helpers/stsTestServer.js';
+import { fakeWebIdentityToken, type StsTestServer, startStsTestServer } from '../helpers/stsTestServer.js';
 
 // Differential: the real `aws eks get-token` and eks-token on one terminal (a pty), one HOME and one
 // MFA role profile, against a loopback STS that logs every role session: prompts, AssumeRole calls
@@ -174,6 +174,9 @@ describe('one MFA prompt per role session, shared with the AWS CLI cache', {
     for (const text of ['{"Credentials": {"AccessKeyId": ', '{"Credentials": {}}', '[]']) {
       mkdirSync(join(home, '.aws', 'cli', 'cache'), { recursive: true });
       writeFileSync(cacheFile(), text, { mode: 0o600 });
+      // aws itself fails on such a file (a KeyError from JSONFileCache); eks-token does not.
+      const aws = await runOnPty(['aws', 'eks', 'get-token', '--cluster-name', 'demo'], env(), CODE);
+      assert.notEqual(aws.code, 0, aws.output);
       sts.resetCalls();
       assert.equal(await ours(), 1);
       assert.equal(assumed().length, 1);
@@ -202,6 +205,27 @@ describe('one MFA prompt per role session, shared with the AWS CLI cache', {
     assert.deepEqual(
       names.map((s) => s.roleSessionName),
       ['EKSGetTokenAuth', 'EKSGetTokenAuth'],
+    );
+  });
+
+  it('web identity: the session named as aws names it, one STS call for both tools', async () => {
+    const webRole = `arn:aws:iam::${ACCOUNT}:role/WebRole`;
+    const jwt = fakeWebIdentityToken({ sub: 'system:serviceaccount:ci:runner' });
+    sts.addRole({ roleArn: webRole, webIdentityTokens: [jwt] });
+    writeFileSync(join(home, 'token.jwt'), jwt);
+    const web = {
+      AWS_PROFILE: undefined,
+      AWS_WEB_IDENTITY_TOKEN_FILE: join(home, 'token.jwt'),
+      AWS_ROLE_ARN: webRole,
+    };
+    const started = Date.now();
+    assert.equal((await ours(web)) + (await theirs(web)) + (await ours(web)), 0);
+    const sessions = sts.roleSessions().filter((s) => s.roleArn === webRole && s.ok);
+    assert.equal(sessions.length, 1, JSON.stringify(sessions));
+    const seconds = Number(BOTOCORE_NAME.exec(sessions[0]?.roleSessionName ?? '')?.[1]);
+    assert.ok(
+      seconds >= Math.floor(started / 1000) && seconds <= Date.now() / 1000,
+      sessions[0]?.roleSessionName,
     );
   });
 
