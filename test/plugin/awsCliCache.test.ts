@@ -217,6 +217,7 @@ describe('one MFA prompt per role session, shared with the AWS CLI cache', {
       AWS_PROFILE: undefined,
       AWS_WEB_IDENTITY_TOKEN_FILE: join(home, 'token.jwt'),
       AWS_ROLE_ARN: webRole,
+      AWS_DEFAULT_REGION: 'eu-west-1',
     };
     const started = Date.now();
     assert.equal((await ours(web)) + (await theirs(web)) + (await ours(web)), 0);
