@@ -4,6 +4,8 @@ import {
   assumeRoleKeyArgs,
   botocoreSessionName,
   isAssumeRoleProfile,
+  readRoleChain,
+  topWebIdentity,
   webIdentityKeyArgs,
 } from './botocoreRoleArgs.js';
 import {
@@ -14,7 +16,6 @@ import {
   readCliCache,
   writeCliCache,
 } from './cliCredentialCache.js';
-import { type ProfileSettings, readProfileSettings } from './readProfileSettings.js';
 
 type Env = Record<string, string | undefined>;
 type Params = { RoleArn?: string; RoleSessionName?: string; SerialNumber?: string; DurationSeconds?: number };
@@ -64,8 +65,7 @@ export interface CliCachedRoles {
  * as botocore names them; the STS calls themselves are the SDK's default role assumers.
  */
 export async function cliCachedRoles(o: CliCachedRolesOptions): Promise<CliCachedRoles> {
-  const top = await readProfileSettings(o.env, o.profile);
-  const steps = await roleChain(o.env, o.profile, top);
+  const { top, steps, sessionNames } = await readRoleChain(o.env, o.profile);
   const webTop = topWebIdentity(o.env, top, o.explicitProfile);
   const enabled = cliCacheEnabled(o.env);
   const dir = cliCacheDir(o.env);
@@ -143,7 +143,8 @@ export async function cliCachedRoles(o: CliCachedRolesOptions): Promise<CliCache
       // botocore caches only the chain's own web identity provider, not a source profile's.
       const hit = isTop ? await cached(args) : undefined;
       if (hit) return hit;
-      const configured = named !== undefined && (isTop || named === configuredName(o.env, steps, params));
+      // A session name no profile (nor AWS_ROLE_SESSION_NAME) sets is the SDK's own default.
+      const configured = named !== undefined && (isTop || sessionNames.has(named));
       const call = { ...params, RoleSessionName: configured ? named : botocoreSessionName(o.now()) };
       const credentials = await assumeWeb(call as never);
       if (isTop) await keep(args);
@@ -151,44 +152,4 @@ export async function cliCachedRoles(o: CliCachedRolesOptions): Promise<CliCache
       return credentials;
     },
   };
-}
-
-// A source profile's web identity session name, when one of the chain's profiles names it.
-function configuredName(env: Env, steps: ProfileSettings[], params: Params): string | undefined {
-  const names = [env.AWS_ROLE_SESSION_NAME, ...steps.map((s) => s.role_session_name)];
-  return names.find((name) => name && name === params.RoleSessionName);
-}
-
-// The role profiles from the profile in effect down its source_profile links, as the SDK walks them.
-async function roleChain(
-  env: Env,
-  profile: string,
-  top: ProfileSettings | undefined,
-): Promise<ProfileSettings[]> {
-  const steps: ProfileSettings[] = [];
-  const seen = new Set<string>([profile]);
-  let settings = top;
-  while (isAssumeRoleProfile(settings) && steps.length < 10) {
-    steps.push(settings);
-    const next = settings.source_profile;
-    if (next === undefined || seen.has(next)) break;
-    seen.add(next);
-    settings = await readProfileSettings(env, next);
-    // A source profile with keys of its own is a source, not a role (botocore and the SDK agree).
-    if (settings?.aws_access_key_id !== undefined) break;
-  }
-  return steps;
-}
-
-// botocore's top-level AssumeRoleWithWebIdentityProvider: each setting from the environment first
-// (unless --profile was given), then from the profile in effect.
-function topWebIdentity(
-  env: Env,
-  top: ProfileSettings | undefined,
-  explicitProfile: boolean,
-): { roleArn: string; sessionName: string | undefined } | undefined {
-  const pick = (envName: string, key: string) => (!explicitProfile ? env[envName] : undefined) ?? top?.[key];
-  const roleArn = pick('AWS_ROLE_ARN', 'role_arn');
-  if (!pick('AWS_WEB_IDENTITY_TOKEN_FILE', 'web_identity_token_file') || !roleArn) return undefined;
-  return { roleArn, sessionName: pick('AWS_ROLE_SESSION_NAME', 'role_session_name') || undefined };
 }
