@@ -3,8 +3,10 @@ import type { Socket } from 'node:net';
 import { PENDING_LINE, type TokenReply, tokenAnswerLine } from '../src/protocol/answers.js';
 import { controlAnswerLine, type DaemonStatus } from '../src/protocol/controlAnswers.js';
 import { errorAnswerLine } from '../src/protocol/errorAnswer.js';
+import { holdAnswerLine } from '../src/protocol/heldCredentials.js';
 import { parseDaemonRequest } from '../src/protocol/parseRequest.js';
-import { type DaemonRequest, MAX_LINE_BYTES } from '../src/protocol/requests.js';
+import { type DaemonRequest, type HeldCredentials, MAX_LINE_BYTES } from '../src/protocol/requests.js';
+import type { TokenRequest } from '../src/token/parseCommandLine.js';
 import { type PreparedRequest, prepareRequest } from './cacheKey.js';
 import { DEFAULT_LINE_LIMITS, DEFAULT_LINE_SIZES, LineServer, sendLine } from './lineServer.js';
 import { prepareExec } from './prepareExec.js';
@@ -146,6 +148,10 @@ export class TokenDaemon {
         this.stop('stop requested');
         return;
     }
+    if (request.op === 'hold') {
+      void this.hold(socket, request.request, request.env, request.credentials, request.cwd);
+      return;
+    }
     let prepared: PreparedRequest;
     let answer = TOKEN_ANSWER;
     try {
@@ -212,6 +218,26 @@ export class TokenDaemon {
       sendLine(socket, errorAnswerLine(error));
     } finally {
       socket.off('close', leave).off('end', leave);
+    }
+  }
+
+  // Credentials the plugin got with an MFA code, for the identity this daemon could not prompt for.
+  private async hold(
+    socket: Socket,
+    request: TokenRequest,
+    env: Record<string, string>,
+    credentials: HeldCredentials,
+    cwd: string | undefined,
+  ): Promise<void> {
+    try {
+      const { expiration, ...keys } = credentials;
+      const held = await this.options.service.hold(prepareRequest(request, env, cwd), {
+        ...keys,
+        expiration: new Date(expiration),
+      });
+      sendLine(socket, holdAnswerLine(held));
+    } catch (error) {
+      sendLine(socket, errorAnswerLine(error));
     }
   }
 

@@ -2,6 +2,7 @@ import { awsFilePaths } from '../src/aws/awsFilePaths.js';
 import { type TokenReply, tokenAnswerLine } from '../src/protocol/answers.js';
 import { PROTOCOL_VERSION } from '../src/protocol/requests.js';
 import { type MintDeps, mintDeps, signResolved } from '../src/token/mintToken.js';
+import type { AwsCredentials } from '../src/token/presignToken.js';
 import type { PreparedRequest } from './cacheKey.js';
 import { forgetSharedIni, refreshSharedIni, unreadableFile } from './configFiles.js';
 import { CredentialCache, type CredentialSource, NO_EXPIRY_REUSE_MS } from './credentialCache.js';
@@ -208,6 +209,18 @@ export class TokenService {
       expiresInSeconds: Math.max(0, Math.round((slot.value.expiresAt - now) / 1000)),
       hits: slot.hits,
     }));
+  }
+
+  /**
+   * Keeps the credentials the plugin got by prompting for this request's MFA code (CredentialCache.hold
+   * says which it takes); true when kept.
+   */
+  async hold(prepared: PreparedRequest, credentials: AwsCredentials): Promise<boolean> {
+    const { request, env, cwd, identity, stamp, stampNow } = prepared;
+    if (unreadableFile(identity.files, stamp)) return false;
+    refreshSharedIni(awsFilePaths(env, cwd));
+    const resolved = await this.names.resolve(request, this.mintDeps(env, [], cwd));
+    return this.credentials.hold(resolved, identity, stamp, stampNow, credentials);
   }
 
   /** Forgets all tokens, credentials and remembered names; returns how many tokens there were. */

@@ -5,6 +5,7 @@ import { EksTokenError, formatErrorLine, isEksTokenError } from '../src/shared/E
 import { VERSION } from '../src/shared/version.js';
 import { type ExecInfo, formatTokenOutput, resolveExecInfo } from '../src/token/formatExecCredential.js';
 import { parseTokenCommand, type TokenCommand } from '../src/token/parseCommandLine.js';
+import type { AwsCredentials } from '../src/token/presignToken.js';
 import { splitCommandLine } from '../src/token/splitCommandLine.js';
 import { type PluginDeps, readLine } from './deps.js';
 import { workingDirectory } from './hotPath.js';
@@ -83,6 +84,7 @@ async function runToken(cmd: TokenCommand, deps: PluginDeps, daemonMiss?: Daemon
   const execInfo = resolveExecInfo(deps.env.KUBERNETES_EXEC_INFO);
   const log = (line: string) => deps.stderr.write(`${line}\n`);
   let noDaemon = false;
+  let mfaForDaemon = false;
   if (cmd.daemon !== 'off') {
     const note = cmd.debug ? socketPathNote(deps.env) : undefined;
     if (note) log(`eks-token: debug: ${note}`);
@@ -101,11 +103,13 @@ async function runToken(cmd: TokenCommand, deps: PluginDeps, daemonMiss?: Daemon
     if (cmd.debug)
       log(`eks-token: debug: daemon not used (${outcome.reason}: ${outcome.detail}), minting in-process`);
     noDaemon = outcome.reason === 'absent' || outcome.reason === 'refused';
+    mfaForDaemon = outcome.code === 'E_MFA_REQUIRED';
   }
   // The AWS SDK would wait for good on a FIFO, or read a huge file: refused first, naming the file.
   const problem = (await import('../src/aws/awsFilePaths.js')).awsFileProblem(deps.env);
   if (problem) throw problem;
   const { mintToken, mintDeps } = await import('../src/token/mintToken.js');
+  let credentials: AwsCredentials | undefined;
   const minted = await mintToken(
     cmd.request,
     mintDeps({
@@ -115,12 +119,16 @@ async function runToken(cmd: TokenCommand, deps: PluginDeps, daemonMiss?: Daemon
       debug: cmd.debug,
       promptMfa: (serial) => promptMfa(serial, execInfo, deps),
     }),
+    (used) => {
+      credentials = used;
+    },
   );
   if (cmd.debug)
     log(
       `eks-token: debug: token for cluster ${minted.clusterName} expires ${new Date(minted.expiresAt).toISOString()}`,
     );
   await writeToken(cmd, execInfo, deps, minted);
+  if (mfaForDaemon && credentials) await holdInDaemon(cmd, credentials, deps, log);
   if (cmd.daemon === 'auto' && noDaemon && deps.selfPath) {
     // After the answer is out: the daemon starts detached while kubectl carries on.
     const { spawnDaemon } = await import('./spawnDaemon.js');
@@ -148,6 +156,25 @@ async function writeToken(
   const { stdout, stderr } = formatTokenOutput(cmd.tokenOnly, execInfo.apiVersion, token, notes);
   if (stderr) deps.stderr.write(stderr);
   deps.stdout.write(stdout);
+}
+
+// The daemon could not prompt for this identity's MFA code; the user answered ours. With the AWS CLI's
+// cache on, the daemon's next fetch finds the file written with it; with it off, the daemon is handed
+// the credentials (it keeps them in memory only).
+async function holdInDaemon(
+  cmd: TokenCommand,
+  credentials: AwsCredentials,
+  deps: PluginDeps,
+  log: (line: string) => void,
+): Promise<void> {
+  const { cliCacheEnabled } = await import('../src/aws/cliCredentialCache.js');
+  if (cliCacheEnabled(deps.env)) return;
+  const { holdInDaemon } = await import('../src/protocol/heldCredentials.js');
+  const outcome = await holdInDaemon(cmd.request, deps.env, credentials, deps.now, workingDirectory());
+  if (cmd.debug)
+    log(
+      `eks-token: debug: ${outcome.ok && outcome.reply.held ? 'the daemon holds' : 'the daemon did not take'} the credentials`,
+    );
 }
 
 async function promptMfa(serial: string, execInfo: ExecInfo, deps: PluginDeps): Promise<string> {

@@ -1,5 +1,6 @@
 import { fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AwsCredentials } from '../token/presignToken.js';
+import { type CliCachedRolesOptions, cliCachedRoles, type Identity } from './cliCachedRoles.js';
 import { explainCredentialError } from './explainCredentialError.js';
 import { prepareProfileCredentials } from './prepareProfileCredentials.js';
 
@@ -45,14 +46,7 @@ export async function resolveCredentials(request: CredentialRequest): Promise<Aw
   const fixed =
     request.baseCredentials ??
     (await prepareProfileCredentials(env, profile ?? (env.AWS_PROFILE || 'default')));
-  const base = fixed
-    ? async () => fixed
-    : fromNodeProviderChain({
-        ...(profile ? { profile } : {}),
-        mfaCodeProvider: request.mfaCodeProvider,
-        clientConfig: { region: request.region },
-        logger,
-      });
+  const base = fixed ? async () => fixed : await profileChain(request, profile, logger);
   const provider = request.roleArn
     ? fromTemporaryCredentials({
         masterCredentials: base,
@@ -77,4 +71,35 @@ export async function resolveCredentials(request: CredentialRequest): Promise<Aw
   } catch (error) {
     throw await explainCredentialError(error, { ...request, sdkMessages });
   }
+}
+
+// The SDK's chain for the profile in effect, with the AWS CLI's role cache looked at first: a cached
+// role session needs no MFA code and no AWS call.
+async function profileChain(
+  request: CredentialRequest,
+  profile: string | undefined,
+  logger: CliCachedRolesOptions['logger'],
+): Promise<() => Promise<Identity>> {
+  const env = request.env ?? process.env;
+  const roles = await cliCachedRoles({
+    env,
+    profile: profile ?? (env.AWS_PROFILE || 'default'),
+    explicitProfile: request.profile !== undefined,
+    region: request.region,
+    now: request.now,
+    logger,
+  });
+  const chain = fromNodeProviderChain({
+    ...(profile ? { profile } : {}),
+    mfaCodeProvider: request.mfaCodeProvider,
+    clientConfig: { region: request.region },
+    roleAssumer: roles.roleAssumer,
+    roleAssumerWithWebIdentity: roles.roleAssumerWithWebIdentity,
+    logger,
+  });
+  return async () => {
+    const cached = await roles.cachedProfileRole();
+    if (cached) request.debugLog?.('eks-token: debug: role credentials from the AWS CLI cache');
+    return cached ?? chain();
+  };
 }

@@ -1,9 +1,10 @@
 import { EksTokenError } from '../shared/EksTokenError.js';
 import type { TokenRequest } from '../token/parseCommandLine.js';
 import { unknownOpError } from './errorAnswer.js';
+import { parseHeldCredentials } from './heldCredentials.js';
 import { type ControlOp, type DaemonRequest, PROTOCOL_VERSION } from './requests.js';
 
-const OPS = new Set(['token', 'exec', 'status', 'flush', 'stop', 'ping']);
+const OPS = new Set(['token', 'exec', 'hold', 'status', 'flush', 'stop', 'ping']);
 // The plugin's arguments: kubeconfig args are a handful of short flags.
 const MAX_ARGS = 64;
 const MAX_FIELD = 2048;
@@ -34,6 +35,18 @@ export function parseDaemonRequest(line: string): DaemonRequest {
   if (op === 'exec') {
     const exec = { v: PROTOCOL_VERSION, op, argv: parseArgv(raw.argv), env: parseEnv(raw.env) } as const;
     return raw.cwd === undefined ? exec : { ...exec, cwd: parseCwd(raw.cwd) };
+  }
+  if (op === 'hold') {
+    const { request, env } = raw;
+    const credentials = parseHeldCredentials(raw.credentials);
+    const hold = {
+      v: PROTOCOL_VERSION,
+      op,
+      request: parseTokenRequest(request),
+      env: parseEnv(env),
+      credentials,
+    } as const;
+    return raw.cwd === undefined ? hold : { ...hold, cwd: parseCwd(raw.cwd) };
   }
   if (op !== 'token') return { v: PROTOCOL_VERSION, op: op as ControlOp };
   const token = {

@@ -15,17 +15,34 @@ export const MAX_LINE_BYTES = 64 * 1024;
 export const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
 
 /** The operations the daemon answers. */
-export type DaemonOp = 'token' | 'exec' | 'status' | 'flush' | 'stop' | 'ping';
+export type DaemonOp = 'token' | 'exec' | 'hold' | 'status' | 'flush' | 'stop' | 'ping';
 /** The operations that ask about or steer the daemon itself, not for a token. */
-export type ControlOp = Exclude<DaemonOp, 'token' | 'exec'>;
+export type ControlOp = Exclude<DaemonOp, 'token' | 'exec' | 'hold'>;
+
+/** Temporary credentials on the wire: `expiration` in epoch ms. */
+export interface HeldCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  expiration: number;
+}
 
 /**
  * One request line: a token request with the caller's environment; the plugin's own command line
- * (`exec`: the daemon parses it and answers what the plugin prints); or a control operation.
+ * (`exec`: the daemon parses it and answers what the plugin prints); credentials for the daemon to
+ * hold (`hold`, heldCredentials.ts); or a control operation.
  */
 export type DaemonRequest =
   | { v: number; op: 'token'; request: TokenRequest; env: Record<string, string>; cwd?: string }
   | { v: number; op: 'exec'; argv: string[]; env: Record<string, string>; cwd?: string }
+  | {
+      v: number;
+      op: 'hold';
+      request: TokenRequest;
+      env: Record<string, string>;
+      credentials: HeldCredentials;
+      cwd?: string;
+    }
   | { v: number; op: ControlOp };
 
 /** The token request line a client sends; `cwd` as in execRequestLine. */

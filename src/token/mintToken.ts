@@ -72,11 +72,16 @@ export async function resolveRequest(request: TokenRequest, deps: MintDeps): Pro
   return resolved;
 }
 
-/** Mints a token in this process: resolve, fetch credentials, presign. */
-export async function mintToken(request: TokenRequest, deps: MintDeps): Promise<MintedToken> {
+/** Mints a token in this process: resolve, fetch credentials (shown to `seen`), presign. */
+export async function mintToken(
+  request: TokenRequest,
+  deps: MintDeps,
+  seen?: (credentials: AwsCredentials) => void,
+): Promise<MintedToken> {
   const resolved = await resolveRequest(request, deps);
   const credentials = await credentialsForRequest(resolved, deps);
   if (resolved.regionNote) deps.log(resolved.regionNote);
+  seen?.(credentials);
   return signResolved(resolved, credentials, deps.now());
 }
 

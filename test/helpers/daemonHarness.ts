@@ -5,7 +5,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sendControl } from '../../src/protocol/sendControl.js';
 
@@ -175,7 +175,7 @@ export interface Output {
 
 /**
  * Where any of `secrets` or an EKS token appears: in files under `dir` (the fixture files a test
- * wrote on purpose excepted) or in `outputs` (stdout of token commands is the token's one legal place).
+ * wrote on purpose excepted; secrets in the AWS CLI cache, not tokens) or in `outputs` (stdout of token commands is the token's one legal place).
  */
 export function findSecrets(
   dir: string,
@@ -190,7 +190,10 @@ export function findSecrets(
     if (stat.isDirectory()) for (const name of readdirSync(path)) visit(join(path, name));
     else if (stat.isFile() && !fixtures.has(path)) {
       const text = readFileSync(path, 'latin1');
-      if (text.includes('k8s-aws-v1.') || needles.some((n) => text.includes(n))) leaks.push(path);
+      // Role sessions are where aws itself writes them (README: Security model); tokens never.
+      const awsCache = path.includes(`${sep}.aws${sep}cli${sep}cache${sep}`);
+      if (text.includes('k8s-aws-v1.') || (!awsCache && needles.some((n) => text.includes(n))))
+        leaks.push(path);
     }
   };
   visit(dir);

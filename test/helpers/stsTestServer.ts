@@ -95,6 +95,17 @@ export interface StsCall {
   issuedAccessKeyId?: string;
 }
 
+/** One role assumption as the log shows it. */
+export interface RoleSessionCall {
+  action: 'AssumeRole' | 'AssumeRoleWithWebIdentity';
+  roleArn?: string;
+  roleSessionName?: string;
+  serialNumber?: string;
+  tokenCode?: string;
+  durationSeconds?: string;
+  ok: boolean;
+}
+
 /** A canned failure returned instead of the real answer. */
 export interface StsFault {
   /** Action to fail, or '*' for any. */
@@ -123,6 +134,8 @@ export interface StsTestServer {
   calls: StsCall[];
   /** Number of recorded calls, optionally for one action and only successful (ok: true) or failed ones. */
   count(action?: string, filter?: { ok?: boolean }): number;
+  /** Every AssumeRole and AssumeRoleWithWebIdentity call: role, session name, MFA serial and code, outcome. */
+  roleSessions(): RoleSessionCall[];
   resetCalls(): void;
   addIdentity(identity: StsIdentity): StsIdentity;
   /** Creates and registers an IAM user with fresh AKIA keys. */
@@ -498,6 +511,29 @@ export async function startStsTestServer(opts: StsTestServerOptions = {}): Promi
           (action === undefined || c.action === action) &&
           (filter.ok === undefined || (c.status === 200) === filter.ok),
       ).length;
+    },
+    roleSessions() {
+      return calls
+        .filter((c) => c.action === 'AssumeRole' || c.action === 'AssumeRoleWithWebIdentity')
+        .map((c) => {
+          const p = c.params;
+          const session: RoleSessionCall = {
+            action: c.action as RoleSessionCall['action'],
+            ok: c.status === 200,
+          };
+          const pick = {
+            roleArn: p.RoleArn,
+            roleSessionName: p.RoleSessionName,
+            serialNumber: p.SerialNumber,
+          };
+          for (const [k, v] of Object.entries({
+            ...pick,
+            tokenCode: p.TokenCode,
+            durationSeconds: p.DurationSeconds,
+          }))
+            if (v !== undefined) session[k as 'roleArn'] = v;
+          return session;
+        });
     },
     resetCalls() {
       calls.length = 0;

@@ -94,7 +94,9 @@ describe('credential sources beyond plain keys', () => {
     });
 
     it('fails in one line when kubectl runs it without a terminal', async () => {
-      const r = await runCli(['token', '-i', 'eks-a', '--profile', 'guarded'], isolatedEnv(files()));
+      // The cache off: the session the test above opened would otherwise answer without a code.
+      const env = isolatedEnv({ ...files(), EKS_TOKEN_CLI_CACHE: 'off' });
+      const r = await runCli(['token', '-i', 'eks-a', '--profile', 'guarded'], env);
       assert.equal(r.code, 1);
       assert.equal(r.stderr.trimEnd().split('\n').length, 1, r.stderr);
       assert.match(r.stderr, /^eks-token: .*MFA.*interactiveMode/);

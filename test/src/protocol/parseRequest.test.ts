@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { parseExecReply, parseTokenReply } from '../../../src/protocol/answers.js';
 import { forwardedEnv } from '../../../src/protocol/forwardedEnv.js';
+import { holdRequestLine } from '../../../src/protocol/heldCredentials.js';
 import { parseDaemonRequest } from '../../../src/protocol/parseRequest.js';
 import { execRequestLine, PROTOCOL_VERSION, tokenRequestLine } from '../../../src/protocol/requests.js';
 import { isEksTokenError } from '../../../src/shared/EksTokenError.js';
@@ -207,4 +208,38 @@ test('fuzz: an exec answer is taken only whole, unexpired and of this protocol v
     ok: false,
     error: { code: 'E_NOT_FOR_DAEMON', message: '' },
   });
+});
+
+test('a hold request round-trips; anything but temporary credentials with a time is refused', () => {
+  const credentials = {
+    accessKeyId: 'ASIAHELDEXAMPLE00001',
+    secretAccessKey: 'heldSecretKeyEXAMPLE/K7MDENG+bPxRfiCY',
+    sessionToken: 'IQoJheld',
+    expiration: 1_800_000_000_000,
+  };
+  const request = { clusterId: 'eks-blue', profile: 'guarded' };
+  const parsed = parseDaemonRequest(holdRequestLine(request, { HOME: '/home/erin' }, credentials));
+  assert.deepEqual(
+    { ...parsed, env: { ...(parsed as { env: object }).env } },
+    {
+      v: PROTOCOL_VERSION,
+      op: 'hold',
+      request,
+      env: { HOME: '/home/erin' },
+      credentials,
+    },
+  );
+  const bad = [
+    { ...credentials, sessionToken: '' },
+    { ...credentials, expiration: '2027-01-15T08:00:00Z' },
+    { ...credentials, extra: 'x' },
+    { accessKeyId: 'AKIALONGTERM', secretAccessKey: 'x', expiration: 1 },
+    'keys',
+  ];
+  for (const c of bad)
+    assert.throws(
+      () => parseDaemonRequest(holdRequestLine(request, {}, c as never)),
+      (e: unknown) => isEksTokenError(e) && e.code === 'E_DAEMON',
+      JSON.stringify(c),
+    );
 });
