@@ -61,7 +61,7 @@ export function refreshSharedIni(files: AwsFiles): void {
     const stamp = read?.stamp ?? '-';
     if (handedOver.get(path) === stamp) continue;
     if (handedOver.size >= MAX_HANDED_OVER && !handedOver.has(path)) forgetSharedIni();
-    externalDataInterceptor.interceptFile(path, read?.text ?? '');
+    externalDataInterceptor.interceptFile(path, read?.bytes.toString('utf8') ?? '');
     handedOver.set(path, stamp);
   }
 }

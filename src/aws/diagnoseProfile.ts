@@ -21,7 +21,7 @@ export async function diagnoseProfile(
 ): Promise<EksTokenError | undefined> {
   let files: AwsFiles;
   try {
-    files = await readAwsFiles(o.env);
+    files = readAwsFiles(o.env);
   } catch {
     return undefined;
   }
