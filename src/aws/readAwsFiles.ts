@@ -2,7 +2,7 @@ import { EksTokenError } from '../shared/EksTokenError.js';
 import { readRegularFile } from '../shared/readRegularFile.js';
 import { awsFilePaths } from './awsFilePaths.js';
 import { type IniOption, parseAwsIni, parseNestedValue } from './parseAwsIni.js';
-import { shellWords } from './shellWords.js';
+import { shlexSplit } from './shlexSplit.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -96,8 +96,8 @@ function readOne(
           ? file.services
           : undefined;
     if (target) {
-      // botocore's _parse_section: shell words, and only `<prefix> <name>` counts ([profile  a ] is a).
-      const words = shellWords(section.name);
+      // botocore's _parse_section: shlex.split, and only `<prefix> <name>` counts ([profile  a ] is a).
+      const words = shlexSplit(section.name);
       if (words?.length === 2) target.set(words[1] ?? '', settings);
     } else if (section.name === 'default') file.profiles.set('default', settings);
   }

@@ -10,7 +10,7 @@ import { prepareProfileCredentials, renderForSdk } from '../../../src/aws/prepar
 import { readAwsFiles } from '../../../src/aws/readAwsFiles.js';
 import { readAwsProfile } from '../../../src/aws/readAwsProfile.js';
 import { resolveProfileSettings } from '../../../src/aws/resolveRegion.js';
-import { shellWords } from '../../../src/aws/shellWords.js';
+import { shlexSplit } from '../../../src/aws/shlexSplit.js';
 import { EksTokenError } from '../../../src/shared/EksTokenError.js';
 import { MAX_AWS_FILE_BYTES } from '../../../src/shared/readRegularFile.js';
 
@@ -241,12 +241,12 @@ describe('files and paths as the AWS CLI finds them', () => {
   });
 
   it("shlex's words for section headers", () => {
-    assert.deepEqual(shellWords('profile  a '), ['profile', 'a']);
-    assert.deepEqual(shellWords('profile "a b"'), ['profile', 'a b']);
-    assert.deepEqual(shellWords("profile 'a\\b'"), ['profile', 'a\\b']);
-    assert.deepEqual(shellWords('profile a\\ b'), ['profile', 'a b']);
-    assert.deepEqual(shellWords("profile ''"), ['profile', '']);
-    assert.equal(shellWords('profile "a'), undefined);
-    assert.equal(shellWords('profile a\\'), undefined);
+    assert.deepEqual(shlexSplit('profile  a '), ['profile', 'a']);
+    assert.deepEqual(shlexSplit('profile "a b"'), ['profile', 'a b']);
+    assert.deepEqual(shlexSplit("profile 'a\\b'"), ['profile', 'a\\b']);
+    assert.deepEqual(shlexSplit('profile a\\ b'), ['profile', 'a b']);
+    assert.deepEqual(shlexSplit("profile ''"), ['profile', '']);
+    assert.equal(shlexSplit('profile "a'), undefined);
+    assert.equal(shlexSplit('profile a\\'), undefined);
   });
 });

@@ -3,7 +3,7 @@
  * spaces, tabs and line ends; single quotes literal; double quotes where `\` escapes `"` and `\`; `\`
  * escapes the next character outside quotes. Undefined where shlex raises (an open quote, a `\` at the end).
  */
-export function shellWords(text: string): string[] | undefined {
+export function shlexSplit(text: string): string[] | undefined {
   const words: string[] = [];
   let word: string | undefined;
   let quote: '"' | "'" | undefined;
