@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { EksTokenError } from './EksTokenError.js';
 
 /** The largest AWS file read (config, credentials): real ones are a few KB, large ones ~100 KB. */
@@ -42,7 +42,7 @@ export function readRegularFile(
     if (length > maxBytes) throw awsFileError(path, `is larger than ${maxBytes} bytes`);
     return {
       bytes: buffer.subarray(0, length),
-      stamp: `${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`,
+      stamp: fileStamp(stat),
     };
   } finally {
     closeSync(fd);
@@ -77,7 +77,13 @@ function openNonBlocking(path: string): number | string {
   }
 }
 
-function notRegular(stat: ReturnType<typeof fstatSync>): string {
+/** A file's version: changes whenever it is written or replaced. */
+export function fileStamp(stat: Stats): string {
+  return `${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`;
+}
+
+/** What a file that is not a regular file is, in the words of E_AWS_FILE. */
+export function notRegular(stat: Stats): string {
   return `is not a regular file${stat.isFIFO() ? ' (a FIFO)' : stat.isDirectory() ? ' (a directory)' : ''}`;
 }
 
