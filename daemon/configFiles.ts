@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { externalDataInterceptor } from '@smithy/shared-ini-file-loader';
 import type { AwsFiles } from '../src/aws/awsFilePaths.js';
-import { readRegularFile } from '../src/shared/readRegularFile.js';
+import { fileStamp, notRegular, readRegularFile } from '../src/shared/readRegularFile.js';
 import { notForDaemon } from './unservedCounts.js';
 
 /**
@@ -10,7 +10,7 @@ import { notForDaemon } from './unservedCounts.js';
  * reports. A look at the path (stat), which never blocks; reads open and check the file itself.
  */
 export function filesStamp(paths: readonly string[]): string {
-  return paths.map(fileStamp).join('|');
+  return paths.map(pathStamp).join('|');
 }
 
 /**
@@ -24,7 +24,7 @@ export function unreadableFile(paths: readonly string[], stamp: string): string 
   return `the AWS file ${paths[at]} ${parts[at]?.slice(1)}`;
 }
 
-function fileStamp(path: string): string {
+function pathStamp(path: string): string {
   let stat: ReturnType<typeof statSync>;
   try {
     stat = statSync(path, { throwIfNoEntry: false, bigint: false });
@@ -34,9 +34,7 @@ function fileStamp(path: string): string {
     return code === 'ENOTDIR' ? '-' : `!cannot be looked at (${code ?? 'error'})`;
   }
   if (!stat) return '-';
-  if (!stat.isFile())
-    return `!is not a regular file${stat.isFIFO() ? ' (a FIFO)' : stat.isDirectory() ? ' (a directory)' : ''}`;
-  return `${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`;
+  return stat.isFile() ? fileStamp(stat) : `!${notRegular(stat)}`;
 }
 
 // The AWS files handed to the SDK's shared-ini loader, by path, with the stamp they were read at.
@@ -61,7 +59,7 @@ export function refreshSharedIni(files: AwsFiles): void {
     const stamp = read?.stamp ?? '-';
     if (handedOver.get(path) === stamp) continue;
     if (handedOver.size >= MAX_HANDED_OVER && !handedOver.has(path)) forgetSharedIni();
-    externalDataInterceptor.interceptFile(path, read?.text ?? '');
+    externalDataInterceptor.interceptFile(path, read?.bytes.toString('utf8') ?? '');
     handedOver.set(path, stamp);
   }
 }

@@ -1,12 +1,13 @@
 // Which of the caller's settings decide the identity behind a token and how its credentials are
 // fetched and trusted: the one place that says so. The credential source the caller's settings
-// select is decided without network, and only what that source can see keys the cache:
+// select is decided without network, by the plugin's own reader of the AWS files (profileChain.ts),
+// and only what that source can see keys the cache:
 //
-// - keys in the environment, or a profile whose chain runs no credential_process (static keys in
+// - keys in the environment, or a profile whose chain ends in no credential_process (static keys in
 //   the files, role chains over them, SSO, web identity, container and instance credentials): the
 //   AWS_* variables, the variables of transport and trust (TRANSPORT_ENV), HOME and the AWS file
-//   paths; the files' contents count through their stamps (see `identityFiles`);
-// - a chain that runs a credential_process: the helper may read any variable and its working
+//   paths; the files' contents count through their stamps (`CallerIdentity.files`);
+// - a chain that ends in a credential_process: the helper may read any variable and its working
 //   directory, so every variable but the per-shell noise (NOISE_ENV, exact names) and the working
 //   directory, where the helper then runs.
 import { createHash } from 'node:crypto';
@@ -15,10 +16,9 @@ import { isAbsolute, join } from 'node:path';
 import { awsFilePaths, callerPath } from '../src/aws/awsFilePaths.js';
 import { resolveProfileName } from '../src/aws/resolveRegion.js';
 import { staticEnvCredentials } from '../src/aws/staticEnvCredentials.js';
-import { readRegularFile } from '../src/shared/readRegularFile.js';
 import type { TokenRequest } from '../src/token/parseCommandLine.js';
 import { filesStamp } from './configFiles.js';
-import { type ProfileChain, profileChain } from './profileChain.js';
+import { profileChain } from './profileChain.js';
 import { notForDaemon } from './unservedCounts.js';
 
 /** The credential source a caller's settings select, as far as the cache key cares. */
@@ -126,7 +126,8 @@ export interface CallerIdentity {
  * The caller's identity for a request with `profileFlag` (--profile), from its environment and
  * working directory. Reads only the AWS config and credentials files (opened without blocking, size
  * capped). Throws E_NOT_FOR_DAEMON for what the daemon must leave to the plugin: an AWS file it must
- * not read, or a credential_process chain from a caller that did not send its working directory.
+ * not read, a chain the plugin refuses, or a credential_process chain from a caller that did not
+ * send its working directory.
  */
 export function callerIdentity(
   profileFlag: string | undefined,
@@ -143,7 +144,7 @@ export function callerIdentity(
   const paths = awsFilePaths(env, cwd);
   const files = [paths.config, paths.credentials];
   const fromEnvKeys = staticEnvCredentials(env, profileFlag) !== undefined;
-  const chain = fromEnvKeys ? undefined : chainOf(resolveProfileName(profileFlag, env), paths);
+  const chain = fromEnvKeys ? undefined : profileChain(resolveProfileName(profileFlag, env), env, cwd);
   const kind: SourceKind = fromEnvKeys
     ? 'environment-keys'
     : chain?.runsProcess
@@ -189,26 +190,6 @@ export function credentialSourceKey(
   const { profile, region, roleArn, externalId, sessionName, forwardSessionName, endpoint } = resolved;
   const source = [identity.hash, profile, region, roleArn, externalId, sessionName, forwardSessionName];
   return sha256(JSON.stringify([...source, endpoint.host]));
-}
-
-// The profile chain of these files, remembered per file version: a cache hit reads no file.
-const chains = new Map<string, { stamp: string; chain: ProfileChain }>();
-
-function chainOf(profile: string, paths: { config: string; credentials: string }): ProfileChain {
-  const id = JSON.stringify([profile, paths.config, paths.credentials]);
-  const stamp = filesStamp([paths.config, paths.credentials]);
-  const known = chains.get(id);
-  if (known?.stamp === stamp) return known.chain;
-  let texts: string[];
-  try {
-    texts = [paths.config, paths.credentials].map((path) => readRegularFile(path)?.text ?? '');
-  } catch (error) {
-    throw notForDaemon('aws-file', (error as Error).message);
-  }
-  const chain = profileChain(profile, texts[0] ?? '', texts[1] ?? '');
-  if (chains.size >= 256) chains.clear();
-  chains.set(id, { stamp, chain });
-  return chain;
 }
 
 function sha256(text: string): string {

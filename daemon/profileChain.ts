@@ -1,70 +1,68 @@
 import { createHash } from 'node:crypto';
+import { awsFilePaths } from '../src/aws/awsFilePaths.js';
+import { checkProfileChain } from '../src/aws/checkProfileChain.js';
+import { readAwsFiles } from '../src/aws/readAwsFiles.js';
+import { plainValue } from '../src/aws/readAwsProfile.js';
+import { isEksTokenError } from '../src/shared/EksTokenError.js';
+import { filesStamp } from './configFiles.js';
+import { notForDaemon } from './unservedCounts.js';
 
 /** What a profile's credential chain reads and runs, as far as the AWS files say. */
 export interface ProfileChain {
-  /** A profile on the chain has a credential_process: a helper that may read anything of the caller's. */
+  /** The chain ends in a credential_process: a helper that may read anything of the caller's. */
   runsProcess: boolean;
   /** SSO token cache files the chain reads, relative to HOME (`.aws/sso/cache/<sha1>.json`). */
   ssoTokenFiles: string[];
-  /** Web identity token files the profiles name. */
+  /** Web identity token files the chain reads, as written. */
   webIdentityFiles: string[];
 }
 
-type Sections = Map<string, Map<string, string>>;
+// The chain of a profile in these files, remembered per file version: a cache hit reads no file.
+const chains = new Map<string, { stamp: string; chain: ProfileChain }>();
+const MAX_CHAINS = 256;
 
 /**
- * Follows `profile` through the config and credentials texts as the SDK and botocore do (the
- * credentials file's keys over the config's; `source_profile` on to the next), without network.
- * Deliberately wide: any credential_process on the chain counts, even behind keys that win.
+ * The source botocore takes for `profile`, told by the plugin's own reader (`readAwsFiles`,
+ * `checkProfileChain`), so the daemon's key and the plugin never disagree on it. Throws
+ * E_NOT_FOR_DAEMON where the plugin fails the call: a file aws refuses or one over the cap
+ * (`aws-file`), a chain aws stops at (`plugin-reports-error`).
  */
-export function profileChain(profile: string, configText: string, credentialsText: string): ProfileChain {
-  const config = parseSections(configText);
-  const credentials = parseSections(credentialsText);
-  const chain: ProfileChain = { runsProcess: false, ssoTokenFiles: [], webIdentityFiles: [] };
-  const seen = new Set<string>();
-  for (let name: string | undefined = profile; name !== undefined && !seen.has(name); ) {
-    seen.add(name);
-    const settings: Map<string, string> = new Map([
-      ...(config.get(`profile ${name}`) ?? config.get(name) ?? []),
-      ...(credentials.get(name) ?? []),
-    ]);
-    if (settings.has('credential_process')) chain.runsProcess = true;
-    const session = settings.get('sso_session');
-    const startUrl = settings.get('sso_start_url');
-    // The SDK's token cache file: the SHA-1 of the session name, or of the start URL (legacy).
-    if (session) chain.ssoTokenFiles.push(ssoCacheFile(session));
-    if (startUrl) chain.ssoTokenFiles.push(ssoCacheFile(startUrl));
-    const webIdentity = settings.get('web_identity_token_file');
-    if (webIdentity) chain.webIdentityFiles.push(webIdentity);
-    name = settings.has('role_arn') ? settings.get('source_profile') : undefined;
+export function profileChain(
+  profile: string,
+  env: Record<string, string>,
+  cwd: string | undefined,
+): ProfileChain {
+  const paths = awsFilePaths(env, cwd);
+  const id = JSON.stringify([profile, paths.config, paths.credentials]);
+  const stamp = filesStamp([paths.config, paths.credentials]);
+  const known = chains.get(id);
+  if (known?.stamp === stamp) return known.chain;
+  let source: ReturnType<typeof checkProfileChain>[number] | undefined;
+  try {
+    source = checkProfileChain(readAwsFiles(env, {}, cwd), profile).at(-1);
+  } catch (error) {
+    if (!isEksTokenError(error)) throw error;
+    const reason = error.code === 'E_AWS_FILE' ? 'aws-file' : 'plugin-reports-error';
+    throw notForDaemon(reason, error.message);
   }
+  const settings = source?.profile.settings ?? {};
+  const chain: ProfileChain = {
+    runsProcess: source?.kind === 'process',
+    ssoTokenFiles: [],
+    webIdentityFiles: [],
+  };
+  if (source?.kind === 'sso') {
+    // The SDK's token cache file: the SHA-1 of the session name, or of the start URL (legacy).
+    for (const name of [plainValue(settings.sso_session), plainValue(settings.sso_start_url)])
+      if (name) chain.ssoTokenFiles.push(ssoCacheFile(name));
+  }
+  const webIdentity = plainValue(settings.web_identity_token_file);
+  if (source?.kind === 'web-identity' && webIdentity) chain.webIdentityFiles.push(webIdentity);
+  if (chains.size >= MAX_CHAINS) chains.clear();
+  chains.set(id, { stamp, chain });
   return chain;
 }
 
 function ssoCacheFile(id: string): string {
   return `.aws/sso/cache/${createHash('sha1').update(id).digest('hex')}.json`;
-}
-
-// Sections and their keys, as the SDK's ini parser reads them: comments after ; or #, `key = value`,
-// indented sub-keys ignored (none of them picks a credential source).
-function parseSections(text: string): Sections {
-  const sections: Sections = new Map();
-  let current: Map<string, string> | undefined;
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.split(/(^|\s)[;#]/)[0]?.trim() ?? '';
-    if (line.startsWith('[') && line.endsWith(']')) {
-      const name = line
-        .slice(1, -1)
-        .trim()
-        .replace(/^(profile)\s+(["']?)(.*)\2$/, '$1 $3');
-      current = sections.get(name) ?? new Map();
-      sections.set(name, current);
-      continue;
-    }
-    const eq = line.indexOf('=');
-    if (!current || eq <= 0 || raw.trimStart() !== raw) continue;
-    const value = line.slice(eq + 1).trim();
-    if (value !== '') current.set(line.slice(0, eq).trim(), value);
-  }
-  return sections;
 }

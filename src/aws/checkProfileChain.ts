@@ -25,20 +25,29 @@ export function sourceKind(profile: AwsProfile, asSource: boolean): SourceKind {
   return profile.keys ? 'keys' : 'none';
 }
 
+/** One profile of a chain and the source botocore takes from it. */
+export interface ChainLink {
+  profile: AwsProfile;
+  kind: SourceKind;
+}
+
 /**
  * Walks the profile's chain as botocore does and throws where the AWS CLI stops, naming the profiles:
  * a source_profile loop, source_profile with credential_source, a missing [sso-session], a missing
- * or incomplete setting. A profile in neither file is not checked here.
+ * or incomplete setting. Returns the chain, the named profile first and the one that supplies the
+ * credentials last; empty for a profile in neither file, which is not checked here.
  */
-export function checkProfileChain(files: AwsFiles, name: string): void {
+export function checkProfileChain(files: AwsFiles, name: string): ChainLink[] {
   const names = profileNames(files);
-  if (!names.has(name)) return;
+  const links: ChainLink[] = [];
+  if (!names.has(name)) return links;
   const visited = [name];
   let current = name;
   for (let asSource = false; ; asSource = true) {
     const profile = profileOf(files, current);
     const s = profile.settings;
     const kind = sourceKind(profile, asSource);
+    links.push({ profile, kind });
     const of = current === name ? `profile ${name}` : `profile ${current} (source_profile of ${name})`;
     if (kind === 'keys') checkKeys(profile, of);
     if (kind === 'sso') checkSso(files, profile, of);
@@ -46,7 +55,7 @@ export function checkProfileChain(files: AwsFiles, name: string): void {
       throw incomplete(`${of} has web_identity_token_file but no role_arn`, 'add role_arn');
     if (kind === 'none' && asSource)
       throw incomplete(`${of} has no credentials`, 'give it keys, a role, SSO or a credential_process');
-    if (kind !== 'role') return;
+    if (kind !== 'role') return links;
     const source = plainValue(s.source_profile);
     const credentialSource = plainValue(s.credential_source);
     if (source !== undefined && credentialSource !== undefined)
@@ -56,7 +65,7 @@ export function checkProfileChain(files: AwsFiles, name: string): void {
         'keep one of them',
       );
     if (credentialSource !== undefined) {
-      if (CREDENTIAL_SOURCES.includes(credentialSource)) return;
+      if (CREDENTIAL_SOURCES.includes(credentialSource)) return links;
       throw incomplete(
         `credential_source ${JSON.stringify(credentialSource)} of ${of} is not a credential source`,
         'use Environment, Ec2InstanceMetadata or EcsContainer',

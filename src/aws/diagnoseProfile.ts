@@ -1,60 +1,51 @@
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
-import { EksTokenError, oneLine } from '../shared/EksTokenError.js';
+import { EksTokenError, isEksTokenError, oneLine } from '../shared/EksTokenError.js';
 import { redact } from '../shared/redact.js';
+import { type ChainLink, checkProfileChain } from './checkProfileChain.js';
 import { emptyCredentialSource } from './emptyCredentialSource.js';
 import { type AwsFiles, readAwsFiles } from './readAwsFiles.js';
-import { plainValue, profileOf } from './readAwsProfile.js';
+import { plainValue } from './readAwsProfile.js';
+import { shlexSplit } from './shlexSplit.js';
 
 type Env = Record<string, string | undefined>;
 
 /**
- * After the SDK found no credentials: names the cause the AWS CLI would name, from the shared files
- * and the SDK's own notes. A named profile that is in neither file, or its credential_process
- * helper missing, not executable, failing or printing no JSON; a credential_source with nothing in
- * it (when `chainFailed`: no source answered). Undefined when none of these.
+ * After the SDK found no credentials: names the cause the AWS CLI would name, from the source
+ * botocore takes at the end of the profile's chain (`checkProfileChain`) and the SDK's own notes. A
+ * named profile that is in neither file, a chain aws stops at, the credential_process helper
+ * missing, not executable, failing or printing no JSON; a credential_source with nothing in it (when
+ * `chainFailed`: no source answered). Undefined when none of these.
  */
 export async function diagnoseProfile(
   profile: string,
   o: { explicit: boolean; env: Env; sdkMessages: string[]; chainFailed?: boolean },
 ): Promise<EksTokenError | undefined> {
   let files: AwsFiles;
+  let source: ChainLink | undefined;
   try {
-    files = await readAwsFiles(o.env);
-  } catch {
-    return undefined;
+    files = readAwsFiles(o.env);
+    // The source botocore takes, at the end of the chain (checked before the SDK ran).
+    source = checkProfileChain(files, profile).at(-1);
+  } catch (error) {
+    return isEksTokenError(error) && error.code !== 'E_AWS_FILE' ? error : undefined;
   }
-  const configFile = files.config.path;
-  const credentialsFile = files.credentials.path;
-  // Walk source_profile links, a few deep (checkProfileChain has reported loops before the SDK ran).
-  let name = profile;
-  for (let depth = 0; depth < 5; depth++) {
-    const found = profileOf(files, name);
-    const section = Object.fromEntries(Object.entries(found.settings).map(([k, v]) => [k, plainValue(v)]));
-    if (!found.exists) {
-      if (depth === 0 && !o.explicit) return undefined;
-      const what = depth === 0 ? `profile ${name}` : `source_profile ${name} (of profile ${profile})`;
-      return new EksTokenError(
-        'E_PROFILE_NOT_FOUND',
-        `${what} is in neither ${configFile} nor ${credentialsFile}`,
-        'check the name (aws configure list-profiles), or AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE',
-      );
-    }
-    if (
-      section.aws_access_key_id ||
-      section.sso_session ||
-      section.sso_start_url ||
-      section.web_identity_token_file
-    )
-      return undefined;
-    if (section.credential_process)
-      return diagnoseHelper(section.credential_process, name, o.env, o.sdkMessages);
-    if (section.credential_source && section.role_arn)
-      return o.chainFailed ? emptyCredentialSource(section.credential_source, name) : undefined;
-    if (!section.source_profile) return undefined;
-    name = section.source_profile;
+  if (!source) {
+    if (!o.explicit) return undefined;
+    return new EksTokenError(
+      'E_PROFILE_NOT_FOUND',
+      `profile ${profile} is in neither ${files.config.path} nor ${files.credentials.path}`,
+      'check the name (aws configure list-profiles), or AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE',
+    );
   }
+  const { name, settings } = source.profile;
+  const helper = plainValue(settings.credential_process);
+  if (source.kind === 'process' && helper !== undefined)
+    return diagnoseHelper(helper, name, o.env, o.sdkMessages);
+  const credentialSource = plainValue(settings.credential_source);
+  if (source.kind === 'role' && credentialSource !== undefined && o.chainFailed)
+    return emptyCredentialSource(credentialSource, name);
   return undefined;
 }
 
@@ -120,15 +111,9 @@ async function diagnoseHelper(
   );
 }
 
-// The program of a command line, with the simple quoting config files use.
+// The program of a command line, split as botocore splits it (shlex.split).
 function firstWord(commandLine: string): string {
-  const text = commandLine.trim();
-  const quote = text[0];
-  if (quote === '"' || quote === "'") {
-    const end = text.indexOf(quote, 1);
-    return end < 0 ? text.slice(1) : text.slice(1, end);
-  }
-  return text.split(/\s+/)[0] ?? '';
+  return shlexSplit(commandLine)?.[0] ?? commandLine.trim().split(/\s+/)[0] ?? '';
 }
 
 async function findProgram(program: string, path: string): Promise<'ok' | 'missing' | 'not-executable'> {

@@ -40,7 +40,7 @@ export async function prepareProfileCredentials(
   env: Env,
   profile: string,
 ): Promise<AwsCredentials | undefined> {
-  const files = await readAwsFiles(env);
+  const files = readAwsFiles(env);
   checkProfileChain(files, profile);
   const rendering = renderForSdk(files);
   // The SDK finds the files through process.env; the caller's env may name others: both see the rendering.

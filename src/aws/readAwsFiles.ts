@@ -1,9 +1,8 @@
-import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { EksTokenError } from '../shared/EksTokenError.js';
+import { readRegularFile } from '../shared/readRegularFile.js';
 import { awsFilePaths } from './awsFilePaths.js';
 import { type IniOption, parseAwsIni, parseNestedValue } from './parseAwsIni.js';
-import { shellWords } from './shellWords.js';
+import { shlexSplit } from './shlexSplit.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -36,25 +35,30 @@ export interface AwsFiles {
 }
 
 /**
- * Reads both AWS files with botocore's semantics. `contents` stands in for a file's text (tests, or a
- * caller that already holds it). A file that is not a regular file is skipped as botocore skips it,
- * and opened without blocking, so a FIFO never holds the reader. Throws E_AWS_FILE, naming the file
- * and line, where the AWS CLI refuses a file; reads on past a BOM with a note.
+ * Reads both AWS files with botocore's semantics (`cwd`: the caller's directory, for relative paths).
+ * `contents` stands in for a file's text (tests, or a caller that already holds it). Files are read
+ * with `readRegularFile`: never blocking; what is not a regular file or cannot be opened is skipped
+ * as botocore skips it, with a note; a file over 1 MiB is E_AWS_FILE. Throws E_AWS_FILE, naming the
+ * file and line, where the AWS CLI refuses a file; reads on past a BOM with a note.
  */
-export async function readAwsFiles(env: Env, contents: { config?: string; credentials?: string } = {}) {
-  const paths = awsFilePaths(env);
+export function readAwsFiles(
+  env: Env,
+  contents: { config?: string; credentials?: string } = {},
+  cwd?: string,
+): AwsFiles {
+  const paths = awsFilePaths(env, cwd);
   const notes: string[] = [];
-  const config = await readOne(paths.config, 'config', contents.config, notes);
-  const credentials = await readOne(paths.credentials, 'credentials', contents.credentials, notes);
-  return { config, credentials, notes } satisfies AwsFiles;
+  const config = readOne(paths.config, 'config', contents.config, notes);
+  const credentials = readOne(paths.credentials, 'credentials', contents.credentials, notes);
+  return { config, credentials, notes };
 }
 
-async function readOne(
+function readOne(
   path: string,
   kind: 'config' | 'credentials',
   given: string | undefined,
   notes: string[],
-): Promise<AwsFile> {
+): AwsFile {
   const file: AwsFile = {
     path,
     exists: false,
@@ -62,7 +66,10 @@ async function readOne(
     ssoSessions: new Map(),
     services: new Map(),
   };
-  const bytes = given === undefined ? await readRegularFile(path, notes) : Buffer.from(given, 'utf8');
+  // configparser skips a file it cannot open, and botocore one that is not a file; so does the AWS CLI.
+  const skip = (problem: string) =>
+    notes.push(`the AWS file ${path} ${problem}; reading on without it, as the AWS CLI does`);
+  const bytes = given === undefined ? readRegularFile(path, skip)?.bytes : Buffer.from(given, 'utf8');
   if (!bytes) return file;
   file.exists = true;
   let text = decodeUtf8(bytes, path);
@@ -89,8 +96,8 @@ async function readOne(
           ? file.services
           : undefined;
     if (target) {
-      // botocore's _parse_section: shell words, and only `<prefix> <name>` counts ([profile  a ] is a).
-      const words = shellWords(section.name);
+      // botocore's _parse_section: shlex.split, and only `<prefix> <name>` counts ([profile  a ] is a).
+      const words = shlexSplit(section.name);
       if (words?.length === 2) target.set(words[1] ?? '', settings);
     } else if (section.name === 'default') file.profiles.set('default', settings);
   }
@@ -120,25 +127,5 @@ function decodeUtf8(bytes: Buffer, path: string): string {
     const lines = bytes.toString('latin1').split(/\r\n|\r|\n/);
     const bad = lines.findIndex((l) => Buffer.from(l, 'latin1').toString('utf8').includes('\ufffd'));
     throw fileError(path, bad + 1, 'bytes that are not UTF-8');
-  }
-}
-
-// The file's bytes, or undefined when there is no regular file (O_NONBLOCK: a FIFO is not waited on).
-async function readRegularFile(path: string, notes: string[]): Promise<Buffer | undefined> {
-  let handle: Awaited<ReturnType<typeof open>>;
-  try {
-    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return undefined;
-    // configparser skips a file it cannot open, and so does the AWS CLI.
-    notes.push(`cannot read ${path} (${code ?? 'error'}); reading on without it, as the AWS CLI does`);
-    return undefined;
-  }
-  try {
-    if (!(await handle.stat()).isFile()) return undefined;
-    return await handle.readFile();
-  } finally {
-    await handle.close();
   }
 }

@@ -25,11 +25,11 @@ const KEY_ID = 'aws_access_key_id';
 const SECRET = 'aws_secret_access_key';
 
 /** Reads the AWS files in `env` and returns one profile as the AWS CLI sees it, and the reader's notes. */
-export async function readAwsProfile(
+export function readAwsProfile(
   env: Record<string, string | undefined>,
   name: string,
-): Promise<AwsProfile & { notes: string[] }> {
-  const files = await readAwsFiles(env);
+): AwsProfile & { notes: string[] } {
+  const files = readAwsFiles(env);
   return { ...profileOf(files, name), notes: files.notes };
 }
 

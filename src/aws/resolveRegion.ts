@@ -25,7 +25,7 @@ export async function resolveProfileSettings(
   regionFlag: string | undefined,
   env: Env,
 ): Promise<ProfileSettings & { regionSource: string }> {
-  const { settings, notes: fileNotes } = await readAwsProfile(env, profile);
+  const { settings, notes: fileNotes } = readAwsProfile(env, profile);
   const notes = [...fileNotes];
   const config = (name: string) => plainValue(settings[name]);
   const pick = (envName: string, iniName: string): string | undefined => env[envName] || config(iniName);

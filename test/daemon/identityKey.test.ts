@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { callerIdentity, credentialSourceKey, NOISE_ENV } from '../../daemon/identityKey.js';
+import { EksTokenError } from '../../src/shared/EksTokenError.js';
+import { MAX_AWS_FILE_BYTES } from '../../src/shared/readRegularFile.js';
 import { errorCodeOf } from '../helpers/errorCode.js';
 
 const home = mkdtempSync(join(tmpdir(), 'eks-token-identity-'));
@@ -22,7 +24,10 @@ writeFileSync(
     '',
   ].join('\n'),
 );
-writeFileSync(join(home, '.aws', 'credentials'), '[keys]\naws_access_key_id = AKIDEXAMPLE\n');
+writeFileSync(
+  join(home, '.aws', 'credentials'),
+  '[keys]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = SECRETEXAMPLE\n',
+);
 
 const base = { HOME: home, PATH: '/usr/bin:/bin', USER: 'dev' };
 const hashOf = (profile: string, env: Record<string, string>, cwd = '/srv') =>
@@ -85,6 +90,64 @@ test('the files a source reads are stamped: SSO token cache, web identity token 
       .kind,
     'environment-keys',
   );
+});
+
+test('the source is the one the plugin reads: as botocore parses the files and picks among sources', () => {
+  const dir = mkdtempSync(join(home, 'files-'));
+  const kindOf = (config: string, credentials = '') => {
+    writeFileSync(join(dir, 'config'), config);
+    writeFileSync(join(dir, 'credentials'), credentials);
+    const env = {
+      ...base,
+      AWS_CONFIG_FILE: join(dir, 'config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
+    };
+    return callerIdentity('p', env, '/').kind;
+  };
+  // configparser's ':' delimiter, names in any case, [DEFAULT] inherited, `[profile  p ]`.
+  assert.equal(kindOf('[profile p]\ncredential_process: /opt/bin/creds\n'), 'credential-process');
+  assert.equal(kindOf('[profile p]\nCredential_Process = /opt/bin/creds\n'), 'credential-process');
+  assert.equal(
+    kindOf('[DEFAULT]\ncredential_process = /opt/bin/creds\n[profile  p ]\nregion = eu-west-1\n'),
+    'credential-process',
+  );
+  // The credentials file's keys come before a credential_process: botocore never runs it.
+  assert.equal(
+    kindOf(
+      '[profile p]\ncredential_process = /opt/bin/creds\n',
+      '[p]\naws_access_key_id = A\naws_secret_access_key = S\n',
+    ),
+    'aws-files',
+  );
+  // A source_profile with keys uses them, not the role or the helper after them.
+  assert.equal(
+    kindOf(
+      '[profile p]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = k\n[profile k]\ncredential_process = /opt/bin/creds\n',
+      '[k]\naws_access_key_id = A\naws_secret_access_key = S\n',
+    ),
+    'aws-files',
+  );
+});
+
+test('a chain the plugin refuses, or a file aws refuses or over the cap, is left to the plugin to report', () => {
+  const dir = mkdtempSync(join(home, 'bad-'));
+  const reasonOf = (config: string) => {
+    writeFileSync(join(dir, 'config'), config);
+    const env = { ...base, AWS_CONFIG_FILE: join(dir, 'config') };
+    try {
+      callerIdentity('p', env, '/');
+    } catch (error) {
+      assert.ok(error instanceof EksTokenError && error.code === 'E_NOT_FOR_DAEMON', String(error));
+      return (error as { reason?: string }).reason;
+    }
+    return 'served';
+  };
+  const loop =
+    '[profile p]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = q\n[profile q]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = p\n';
+  assert.equal(reasonOf(loop), 'plugin-reports-error');
+  assert.equal(reasonOf('[profile p]\nregion = eu-west-1\nregion = eu-west-2\n'), 'aws-file');
+  assert.equal(reasonOf(`[profile p]\nregion = eu-west-1\n#${'x'.repeat(MAX_AWS_FILE_BYTES)}\n`), 'aws-file');
+  assert.equal(reasonOf('[profile p]\nregion = eu-west-1\n'), 'served');
 });
 
 test('credentialSourceKey: the identity and the role, never the cluster', () => {

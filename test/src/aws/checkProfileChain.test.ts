@@ -10,8 +10,9 @@ import { prepareProfileCredentials, renderForSdk } from '../../../src/aws/prepar
 import { readAwsFiles } from '../../../src/aws/readAwsFiles.js';
 import { readAwsProfile } from '../../../src/aws/readAwsProfile.js';
 import { resolveProfileSettings } from '../../../src/aws/resolveRegion.js';
-import { shellWords } from '../../../src/aws/shellWords.js';
+import { shlexSplit } from '../../../src/aws/shlexSplit.js';
 import { EksTokenError } from '../../../src/shared/EksTokenError.js';
+import { MAX_AWS_FILE_BYTES } from '../../../src/shared/readRegularFile.js';
 
 const ENV = {
   HOME: '/nonexistent',
@@ -24,7 +25,7 @@ async function chainError(
   profile: string,
   credentials = '',
 ): Promise<EksTokenError | undefined> {
-  const files = await readAwsFiles(ENV, { config, credentials });
+  const files = readAwsFiles(ENV, { config, credentials });
   try {
     checkProfileChain(files, profile);
     return undefined;
@@ -116,10 +117,12 @@ describe('files the AWS CLI refuses', () => {
       `aws_secret_access_key = ${secret}\n`,
       `[default]\naws_secret_access_key = ${secret}\naws_secret_access_key = ${secret}\n`,
     ]) {
-      const error = await readAwsFiles(ENV, { credentials }).then(
-        () => undefined,
-        (e: EksTokenError) => e,
-      );
+      let error: EksTokenError | undefined;
+      try {
+        readAwsFiles(ENV, { credentials });
+      } catch (e) {
+        error = e as EksTokenError;
+      }
       assert.equal(error?.code, 'E_AWS_FILE', credentials);
       assert.match(error?.message ?? '', /^\/nonexistent\/k line \d: /);
       assert.doesNotMatch(`${error?.message} ${error?.hint}`, /wJalr/);
@@ -129,7 +132,7 @@ describe('files the AWS CLI refuses', () => {
 
 describe('the SDK sees one source per profile, keys whole from one section', () => {
   it('the credentials file keys, never mixed with the config file token', async () => {
-    const files = await readAwsFiles(ENV, {
+    const files = readAwsFiles(ENV, {
       config: '[default]\naws_session_token = CONFIGTOKEN\nregion = eu-west-1\n',
       credentials:
         '[default]\nAWS_ACCESS_KEY_ID: AK\naws_secret_access_key = SK\naws_security_token = OLD\naws_session_token = NEW\n',
@@ -141,7 +144,7 @@ describe('the SDK sees one source per profile, keys whole from one section', () 
   });
 
   it('credential_process before the config file keys, as botocore orders them', async () => {
-    const files = await readAwsFiles(ENV, {
+    const files = readAwsFiles(ENV, {
       config:
         '[default]\naws_access_key_id = AK\naws_secret_access_key = SK\ncredential_process = /bin/helper\n',
     });
@@ -200,19 +203,34 @@ describe('files and paths as the AWS CLI finds them', () => {
     const fifo = join(dir, 'fifo');
     execFileSync('mkfifo', [fifo]);
     await mkdir(join(dir, 'adir'));
-    const files = await readAwsFiles({
+    const files = readAwsFiles({
       HOME: dir,
       AWS_CONFIG_FILE: fifo,
       AWS_SHARED_CREDENTIALS_FILE: join(dir, 'adir'),
     });
     assert.equal(files.config.exists, false);
     assert.equal(files.credentials.exists, false);
+    assert.match(files.notes.join('\n'), /fifo is not a regular file \(a FIFO\); reading on without it/);
+    assert.match(files.notes.join('\n'), /adir is not a regular file \(a directory\); reading on without it/);
+  });
+
+  it('refuses a file over the cap, as the daemon does', async () => {
+    const big = join(dir, 'big');
+    await writeFile(big, `[default]\nregion = eu-west-1\n#${'x'.repeat(MAX_AWS_FILE_BYTES)}\n`);
+    const code = (() => {
+      try {
+        readAwsFiles({ HOME: dir, AWS_CONFIG_FILE: big });
+      } catch (error) {
+        return (error as EksTokenError).code;
+      }
+    })();
+    assert.equal(code, 'E_AWS_FILE');
   });
 
   it('a region with a comment after it, with a note naming the line', async () => {
     await writeFile(join(dir, 'config'), '[default]\n\nregion = eu-west-1 ; prod\n');
     const env = { HOME: dir, AWS_CONFIG_FILE: join(dir, 'config') };
-    const profile = await readAwsProfile(env, 'default');
+    const profile = readAwsProfile(env, 'default');
     assert.equal(profile.settings.region?.value, 'eu-west-1 ; prod', 'read as botocore reads it');
     const settings = await resolveProfileSettings('default', undefined, env);
     assert.equal(settings.region, 'eu-west-1');
@@ -223,12 +241,12 @@ describe('files and paths as the AWS CLI finds them', () => {
   });
 
   it("shlex's words for section headers", () => {
-    assert.deepEqual(shellWords('profile  a '), ['profile', 'a']);
-    assert.deepEqual(shellWords('profile "a b"'), ['profile', 'a b']);
-    assert.deepEqual(shellWords("profile 'a\\b'"), ['profile', 'a\\b']);
-    assert.deepEqual(shellWords('profile a\\ b'), ['profile', 'a b']);
-    assert.deepEqual(shellWords("profile ''"), ['profile', '']);
-    assert.equal(shellWords('profile "a'), undefined);
-    assert.equal(shellWords('profile a\\'), undefined);
+    assert.deepEqual(shlexSplit('profile  a '), ['profile', 'a']);
+    assert.deepEqual(shlexSplit('profile "a b"'), ['profile', 'a b']);
+    assert.deepEqual(shlexSplit("profile 'a\\b'"), ['profile', 'a\\b']);
+    assert.deepEqual(shlexSplit('profile a\\ b'), ['profile', 'a b']);
+    assert.deepEqual(shlexSplit("profile ''"), ['profile', '']);
+    assert.equal(shlexSplit('profile "a'), undefined);
+    assert.equal(shlexSplit('profile a\\'), undefined);
   });
 });

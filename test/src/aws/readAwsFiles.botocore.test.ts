@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { type AwsFile, readAwsFiles } from '../../../src/aws/readAwsFiles.js';
+import { type AwsFile, type AwsFiles, readAwsFiles } from '../../../src/aws/readAwsFiles.js';
 import { awsPython } from '../../helpers/awsCliBatch.js';
 import { CORPUS } from '../../helpers/awsFileCorpus.js';
 
@@ -104,14 +104,12 @@ describe('readAwsFiles reads as the installed botocore configloader does', {
     for (const [i, text] of texts.entries()) {
       const path = join(dir, String(i));
       const answer = answers[i] ?? {};
-      const ours = await readAwsFiles({
-        HOME: dir,
-        AWS_CONFIG_FILE: path,
-        AWS_SHARED_CREDENTIALS_FILE: path,
-      }).then(
-        (f) => f,
-        (e: { code?: string }) => e.code ?? 'error',
-      );
+      let ours: AwsFiles | string;
+      try {
+        ours = readAwsFiles({ HOME: dir, AWS_CONFIG_FILE: path, AWS_SHARED_CREDENTIALS_FILE: path });
+      } catch (e) {
+        ours = (e as { code?: string }).code ?? 'error';
+      }
       const shown = JSON.stringify(text);
       if (answer.error) {
         refused++;

@@ -40,10 +40,31 @@ test('a regular file is read with a stamp that changes when it is written; an ab
   const file = join(dir, 'config');
   writeFileSync(file, '[default]\nregion = eu-west-1\n');
   const first = readRegularFile(file);
-  assert.equal(first?.text, '[default]\nregion = eu-west-1\n');
+  assert.equal(first?.bytes.toString(), '[default]\nregion = eu-west-1\n');
   writeFileSync(file, '[default]\nregion = eu-central-1\n');
   assert.notEqual(readRegularFile(file)?.stamp, first?.stamp);
   assert.equal(readRegularFile(join(dir, 'absent')), undefined);
   assert.equal(readRegularFile(join(file, 'below-a-file')), undefined);
   assert.equal(awsFileProblem({ HOME: dir, AWS_CONFIG_FILE: file }), undefined);
+});
+
+test('given `skip`, what is not a regular file is skipped with its reason, as aws skips it; over the cap still refused', () => {
+  const fifo = join(dir, 'fifo-skipped');
+  execFileSync('mkfifo', [fifo]);
+  const heard: string[] = [];
+  assert.equal(
+    readRegularFile(fifo, (problem) => heard.push(problem)),
+    undefined,
+  );
+  assert.equal(
+    readRegularFile(dir, (problem) => heard.push(problem)),
+    undefined,
+  );
+  assert.deepEqual(heard, ['is not a regular file (a FIFO)', 'is not a regular file (a directory)']);
+  const big = join(dir, 'big-skipped');
+  writeFileSync(big, Buffer.alloc(MAX_AWS_FILE_BYTES + 1, 0x61));
+  assert.equal(
+    errorCodeOf(() => readRegularFile(big, () => undefined)),
+    'E_AWS_FILE',
+  );
 });

@@ -1,9 +1,10 @@
 /**
- * Python's shlex.split (POSIX mode), which botocore applies to `[profile ...]` headers: words split at
- * spaces, tabs and line ends; single quotes literal; double quotes where `\` escapes `"` and `\`; `\`
- * escapes the next character outside quotes. Undefined where shlex raises (an open quote, a `\` at the end).
+ * Python's shlex.split (POSIX mode), which botocore applies to `[profile ...]` headers and
+ * credential_process command lines: words split at spaces, tabs and line ends; single quotes literal;
+ * double quotes where `\` escapes `"` and `\`; `\` escapes the next character outside quotes.
+ * Undefined where shlex raises (an open quote, a `\` at the end).
  */
-export function shellWords(text: string): string[] | undefined {
+export function shlexSplit(text: string): string[] | undefined {
   const words: string[] = [];
   let word: string | undefined;
   let quote: '"' | "'" | undefined;
