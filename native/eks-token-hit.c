@@ -32,6 +32,9 @@ extern char **environ;
 #ifndef MSG_NOSIGNAL
 #define MSG_NOSIGNAL 0
 #endif
+#ifndef POLLRDHUP
+#define POLLRDHUP 0
+#endif
 #ifndef SOCK_CLOEXEC
 #define SOCK_CLOEXEC 0
 #endif
@@ -45,6 +48,9 @@ extern char **environ;
 
 static char **handover_argv;
 
+/* HANDOVER_VARIABLE of src/protocol/handedOverSocket.ts. */
+static const char HANDOVER_VARIABLE[] = "EKS_TOKEN_HIT_HANDOVER";
+
 /* Runs the Node plugin with this process's arguments and environment; never returns. */
 static _Noreturn void handover(void) {
   const char *node = handover_argv[0];
@@ -54,6 +60,19 @@ static _Noreturn void handover(void) {
   ssize_t ignored = write(2, msg, sizeof msg - 1);
   (void)ignored;
   _exit(127);
+}
+
+/*
+ * Hands over with the connection: its request sent, its answer unread, so the Node client reads
+ * the answer as its own (src/protocol/handedOverSocket.ts) and the daemon is asked once.
+ */
+static _Noreturn void handover_connection(int fd, double connected_at) {
+  char value[64];
+  int flags = fcntl(fd, F_GETFD);
+  if (flags >= 0 && fcntl(fd, F_SETFD, flags & ~FD_CLOEXEC) == 0 &&
+      snprintf(value, sizeof value, "%d:%.0f", fd, connected_at) > 0)
+    setenv(HANDOVER_VARIABLE, value, 1);
+  handover();
 }
 
 /* ---- growable bytes -------------------------------------------------------------------- */
@@ -703,27 +722,44 @@ static int send_all(int fd, const char *s, size_t n) {
   return 1;
 }
 
-/* The first answer line (without its newline), or 0 on a timeout, an early end or a line too long. */
-static int read_line(int fd, Bytes *line) {
-  struct timespec start, t;
-  clock_gettime(CLOCK_MONOTONIC, &start);
-  char buf[16384];
+/*
+ * The first answer line (without its newline), peeked, not read: when it is not a clean hit the
+ * connection goes to the Node client unread (handover_connection). 0 on a timeout, an early end,
+ * an error or a line longer than MAX_LINE_BYTES.
+ */
+static int peek_line(int fd, double connected_at, Bytes *line) {
+  size_t want = 16384;
   for (;;) {
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    long long spent = (t.tv_sec - start.tv_sec) * 1000LL + (t.tv_nsec - start.tv_nsec) / 1000000;
+    double spent = now_ms() - connected_at;
     if (spent >= ANSWER_MS) return 0;
-    struct pollfd p = {.fd = fd, .events = POLLIN};
-    int r = poll(&p, 1, (int)(ANSWER_MS - spent));
+    struct pollfd p = {.fd = fd, .events = POLLIN | POLLRDHUP};
+    int r = poll(&p, 1, (int)(ANSWER_MS - spent) + 1);
     if (r < 0 && errno == EINTR) continue;
     if (r <= 0) return 0;
-    ssize_t got = read(fd, buf, sizeof buf);
+    if (line->cap < want + 1) {
+      line->len = 0;
+      put(line, "", 0);
+      char *grown = realloc(line->data, want + 1);
+      if (!grown) return 0;
+      line->data = grown;
+      line->cap = want + 1;
+    }
+    ssize_t got = recv(fd, line->data, want, MSG_PEEK);
     if (got < 0 && errno == EINTR) continue;
     if (got <= 0) return 0;
-    char *nl = memchr(buf, '\n', (size_t)got);
-    size_t take = nl ? (size_t)(nl - buf) : (size_t)got;
-    if (line->len + take > MAX_LINE_BYTES) return 0;
-    put(line, buf, take);
-    if (nl) return 1;
+    char *nl = memchr(line->data, '\n', (size_t)got);
+    if (nl) {
+      line->len = (size_t)(nl - line->data);
+      line->data[line->len] = '\0';
+      return 1;
+    }
+    if ((size_t)got > MAX_LINE_BYTES || (p.revents & (POLLHUP | POLLRDHUP))) return 0;
+    /* A full peek: more is waiting now; a short one: wait for the rest. */
+    if ((size_t)got == want) want *= 2;
+    else {
+      struct timespec pause = {0, 200000};
+      nanosleep(&pause, NULL);
+    }
   }
 }
 
@@ -782,6 +818,8 @@ int main(int argc, char **argv) {
     return 2;
   }
   handover_argv = argv + 1;
+  /* Only ever this process's to set: the Node client drops one it finds, and so does this. */
+  unsetenv(HANDOVER_VARIABLE);
   int nargs = argc - 3;
   char **args = argv + 3;
   /* Output the Node client would write somewhere this process cannot: let it. */
@@ -793,13 +831,13 @@ int main(int argc, char **argv) {
   char *path = socket_path(uid);
   if (!path) handover();
   int fd = connect_trusted(path, uid);
+  double connected_at = now_ms();
   free(path);
   if (fd < 0) handover();
   Bytes line = {0};
-  int got = send_all(fd, request.data, request.len) && read_line(fd, &line);
-  close(fd);
+  int got = send_all(fd, request.data, request.len) && peek_line(fd, connected_at, &line);
   free(request.data);
-  if (!got || !valid_utf8(line.data, line.len)) handover();
+  if (!got || !valid_utf8(line.data, line.len)) handover_connection(fd, connected_at);
   Answer a = {0};
   int hit = parse_answer(line.data, line.len, &a) && a.v.kind == 'n' && a.v.number == 1.0 && a.ok.kind == 't' &&
             a.expiresAt.kind == 'n' && isfinite(a.expiresAt.number) && a.expiresAt.number > now_ms() &&
@@ -807,8 +845,9 @@ int main(int argc, char **argv) {
   free(line.data);
   if (!hit) {
     free_answer(&a);
-    handover();
+    handover_connection(fd, connected_at);
   }
+  close(fd);
   int status = print_answer(&a);
   free_answer(&a);
   return status;
