@@ -169,7 +169,7 @@ test('any answer line: both clients send the same request and print the same byt
     fc.asyncProperty(answerLine, async (line) => {
       await sameForBoth(line, BASE_ENV);
     }),
-    { numRuns: 60 },
+    { numRuns: 30 },
   );
 });
 
