@@ -17,12 +17,14 @@ import {
   rssWithKeys,
   startFloorServer,
 } from './daemonLoad.js';
+import { goPeer, kubectlCases, startApiStandIn } from './kubectlCases.js';
 import { startupChartSvg, table } from './report.js';
 import { poolStartup, type StartupCase, timeStartup } from './startup.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const FLOOR_CLIENT = fileURLToPath(new URL('./floorClient.cjs', import.meta.url));
 const FLOOR_SERVER = fileURLToPath(new URL('./floorServer.cjs', import.meta.url));
+const API_STAND_IN = fileURLToPath(new URL('./apiStandIn.js', import.meta.url));
 // The launcher users run: install.sh writes it with the bundle's path built in.
 const CLI = join(mkdtempSync(join(tmpdir(), 'eks-token-bench-prefix-')), 'bin/eks-token');
 const rounds = Number(process.env.BENCH_ROUNDS ?? 15);
@@ -30,7 +32,9 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 15);
 const blocks = Number(process.env.BENCH_BLOCKS ?? 3);
 const dir = mkdtempSync(join(tmpdir(), 'eks-token-bench-'));
 const caFile = process.env.NODE_EXTRA_CA_CERTS || '/etc/ssl/certs/ca-certificates.crt';
-const hasAws = spawnSync('sh', ['-c', 'command -v aws'], { stdio: 'ignore' }).status === 0;
+const has = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status === 0;
+const hasAws = has('aws');
+const hasKubectl = has('kubectl');
 const keys = {
   AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
   AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
@@ -137,6 +141,8 @@ try {
     join(root, 'bench/results/startup.svg'),
     startupChartSvg(results, 'eks-token start-up, median ms (lower is better)'),
   );
+
+  await nativeAndKubectl(env);
 
   say('## Daemon under load (cache hits, one connection per request as the plugin does)\n');
   const generator = buildSocketLoad(root, dir);
@@ -265,4 +271,71 @@ try {
   spawnSync(CLI, ['daemon', 'stop'], { env: base, stdio: 'ignore' });
   rmSync(dir, { recursive: true, force: true });
   rmSync(join(CLI, '../..'), { recursive: true, force: true });
+}
+
+/**
+ * The native client's hit against the Go peer's per-call cost, and kubectl end to end: interleaved
+ * in blocks like the start-up rows, with the targets against the floors of this same run.
+ */
+async function nativeAndKubectl(env: Record<string, string | undefined>): Promise<void> {
+  say('## A cache hit against the Go peer, and kubectl end to end\n');
+  const native = spawnSync('sh', ['-c', `grep -q "^hit='" ${CLI}`]).status === 0;
+  const hitEnv = { ...env, EKS_TOKEN_DAEMON: 'on' };
+  const cases: StartupCase[] = [
+    { name: 'eks-token hit', command: [CLI, ...tokenArgs], env: hitEnv },
+    {
+      name: 'eks-token hit, Node client',
+      command: [CLI, ...tokenArgs],
+      env: { ...hitEnv, EKS_TOKEN_NATIVE: 'off' },
+    },
+  ];
+  const peer = goPeer(root);
+  if ('binary' in peer)
+    cases.push({
+      name: 'Go peer (aws-iam-authenticator)',
+      command: [peer.binary, 'token', 'demo', 'eu-west-1', '--json'],
+      env,
+    });
+  else say(`Go peer skipped: ${peer.skip}.\n`);
+  const api = hasKubectl ? await startApiStandIn(API_STAND_IN, 'eks-bench') : undefined;
+  if (!api) say('kubectl rows skipped: kubectl not installed.\n');
+  try {
+    if (api) {
+      const kubectlEnv = { ...env, EKS_TOKEN_NATIVE: undefined };
+      const rows = kubectlCases(
+        { dir, api, cli: CLI, clusterName: 'eks-bench', region: 'eu-west-1', hasAws },
+        kubectlEnv,
+      );
+      cli(tokenArgs, { ...(rows[1]?.env ?? {}), EKS_TOKEN_DAEMON: 'on' });
+      cases.push(...rows);
+    }
+    const perBlock = Array.from({ length: blocks }, () => timeStartup(cases, rounds));
+    const results = poolStartup(perBlock);
+    const ms = (name: string) => results.find((r) => r.name === name)?.medianMs ?? Number.NaN;
+    const ratio = (a: string, b: string) => (ms(a) / ms(b)).toFixed(2);
+    const perBlockRatio = (a: string, b: string) =>
+      perBlock
+        .map((block) => {
+          const of = (n: string) => block.find((r) => r.name === n)?.medianMs ?? Number.NaN;
+          return (of(a) / of(b)).toFixed(2);
+        })
+        .join(', ');
+    say(
+      `The native client is ${native ? 'built and installed' : 'NOT built (no C compiler): the hit rows are the Node client'}.\n`,
+    );
+    say(
+      table(
+        ['command', 'median ms'],
+        results.map((r) => [r.name, r.medianMs.toFixed(1)]),
+      ),
+    );
+    const go = 'Go peer (aws-iam-authenticator)';
+    const hit = 'kubectl + eks-token hit';
+    const stat = 'kubectl + static token';
+    say(
+      `\nTargets (bench/README.md): hit <= 0.5x the Go peer: ${ratio('eks-token hit', go)}x (per block ${perBlockRatio('eks-token hit', go)}); kubectl + hit <= 1.15x kubectl + static token: ${ratio(hit, stat)}x (per block ${perBlockRatio(hit, stat)}). Node client's hit: ${ratio('eks-token hit, Node client', go)}x the Go peer; kubectl + no daemon: ${ratio('kubectl + eks-token, no daemon', stat)}x; kubectl + aws: ${ratio('kubectl + aws eks get-token', stat)}x.\n`,
+    );
+  } finally {
+    api?.stop();
+  }
 }
