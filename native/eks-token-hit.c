@@ -292,6 +292,8 @@ static int name_len(const char *entry) {
   int digits = 1;
   for (const char *p = entry; p < eq; p++)
     if (*p < '0' || *p > '9') digits = 0;
+  /* forwardedEnv's object ignores a string assigned to __proto__. */
+  if (eq - entry == 9 && memcmp(entry, "__proto__", 9) == 0) return -1;
   return digits ? -1 : (int)(eq - entry);
 }
 

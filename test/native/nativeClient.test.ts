@@ -222,3 +222,16 @@ test('any environment and arguments: the same request line and output from both 
     { numRuns: 30 },
   );
 });
+
+test('names JavaScript reads its own way (__proto__, array indexes): the same request from both clients', {
+  skip: NATIVE_SKIP,
+}, async () => {
+  const good = `${JSON.stringify({ v: 1, ok: true, expiresAt: FUTURE, stdout: 'token\n', stderr: '' })}\n`;
+  // One at a time: any one of them alone must be read as Node reads it.
+  for (const name of ['__proto__', '1', '007', '4294967295']) {
+    const odd = JSON.parse(`{${JSON.stringify(name)}:"x"}`) as Record<string, string>;
+    const r = await sameForBoth(good, { ...odd, ...BASE_ENV });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.requests.length, 1);
+  }
+});
