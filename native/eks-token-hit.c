@@ -41,8 +41,13 @@ extern char **environ;
 
 /* MAX_LINE_BYTES of src/protocol/requests.ts: a longer answer is handed over. */
 #define MAX_LINE_BYTES (64 * 1024)
-/* DEFAULT_DEADLINES.answerMs of src/protocol/daemonExchange.ts. */
-#define ANSWER_MS 1000
+/*
+ * How long this client waits for a first line before it hands the connection to Node, whose own
+ * deadline (DEFAULT_DEADLINES in src/protocol/daemonExchange.ts) then starts, as if it had just
+ * connected. A hit takes milliseconds; fifty clients at once on a busy machine take longer, and
+ * then the daemon gets the time it gets from Node clients, which connect only after Node's start.
+ */
+#define ANSWER_MS 300
 /* The Node client reads answers with its own nesting limit; deeper JSON is handed over. */
 #define MAX_DEPTH 64
 
@@ -66,11 +71,10 @@ static _Noreturn void handover(void) {
  * Hands over with the connection: its request sent, its answer unread, so the Node client reads
  * the answer as its own (src/protocol/handedOverSocket.ts) and the daemon is asked once.
  */
-static _Noreturn void handover_connection(int fd, double connected_at) {
-  char value[64];
+static _Noreturn void handover_connection(int fd) {
+  char value[32];
   int flags = fcntl(fd, F_GETFD);
-  if (flags >= 0 && fcntl(fd, F_SETFD, flags & ~FD_CLOEXEC) == 0 &&
-      snprintf(value, sizeof value, "%d:%.0f", fd, connected_at) > 0)
+  if (flags >= 0 && fcntl(fd, F_SETFD, flags & ~FD_CLOEXEC) == 0 && snprintf(value, sizeof value, "%d", fd) > 0)
     setenv(HANDOVER_VARIABLE, value, 1);
   handover();
 }
@@ -839,7 +843,7 @@ int main(int argc, char **argv) {
   Bytes line = {0};
   int got = send_all(fd, request.data, request.len) && peek_line(fd, connected_at, &line);
   free(request.data);
-  if (!got || !valid_utf8(line.data, line.len)) handover_connection(fd, connected_at);
+  if (!got || !valid_utf8(line.data, line.len)) handover_connection(fd);
   Answer a = {0};
   int hit = parse_answer(line.data, line.len, &a) && a.v.kind == 'n' && a.v.number == 1.0 && a.ok.kind == 't' &&
             a.expiresAt.kind == 'n' && isfinite(a.expiresAt.number) && a.expiresAt.number > now_ms() &&
@@ -847,7 +851,7 @@ int main(int argc, char **argv) {
   free(line.data);
   if (!hit) {
     free_answer(&a);
-    handover_connection(fd, connected_at);
+    handover_connection(fd);
   }
   close(fd);
   int status = print_answer(&a);

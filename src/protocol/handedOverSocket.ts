@@ -4,13 +4,15 @@
 // module, so it may use only Node built-ins.
 import { closeSync, fstatSync } from 'node:fs';
 
-/** The variable that carries it, `FD:MS`: the connected descriptor and when it connected (epoch ms). */
+/** The variable that carries it: the connected descriptor's number. */
 export const HANDOVER_VARIABLE = 'EKS_TOKEN_HIT_HANDOVER';
 
-/** A connection to the daemon with the `exec` request sent, and when it was connected. */
+/**
+ * A connection to the daemon with the `exec` request sent. The native client waited a moment for
+ * the answer (300 ms at most); the deadlines start again here, as if this side had just connected.
+ */
 export interface HandedOverSocket {
   fd: number;
-  connectedAt: number;
 }
 
 /**
@@ -21,13 +23,10 @@ export function takeHandedOverSocket(env: Record<string, string | undefined>): H
   const value = env[HANDOVER_VARIABLE];
   if (value === undefined) return undefined;
   delete env[HANDOVER_VARIABLE];
-  const colon = value.indexOf(':');
-  const fd = Number(value.slice(0, colon));
-  const connectedAt = Number(value.slice(colon + 1));
-  if (colon < 1 || !Number.isSafeInteger(fd) || fd < 3 || !Number.isSafeInteger(connectedAt))
-    return undefined;
+  const fd = Number(value);
+  if (value === '' || !Number.isSafeInteger(fd) || fd < 3) return undefined;
   try {
-    return fstatSync(fd).isSocket() ? { fd, connectedAt } : undefined;
+    return fstatSync(fd).isSocket() ? { fd } : undefined;
   } catch {
     return undefined;
   }

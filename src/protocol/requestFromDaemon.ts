@@ -109,7 +109,7 @@ export function exchangeWithDaemon<T extends { ok: true }>(
   // Armed once connected, after Node has sent the line (its own 'connect' listener, added by the
   // write, runs first): a first setTimeout in a process costs 0.5-0.8 ms, spent while the daemon
   // works. A Unix socket connects or fails at once (a full backlog is EAGAIN), so nothing waits untimed.
-  if (handed) timer = setTimeout(expire, Math.max(0, deadlines.answerMs - (now() - handed.connectedAt)));
+  if (handed) timer = setTimeout(expire, deadlines.answerMs);
   else
     socket.once('connect', () => {
       if (!done) timer = setTimeout(expire, deadlines.answerMs);
