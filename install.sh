@@ -69,6 +69,12 @@ mkdir -p "$bindir" "$prefix/lib"
 rm -rf "$lib.tmp"
 mkdir -p "$lib.tmp"
 cp -R dist/bundle/. "$lib.tmp/"
+# The native cache-hit client, when the build had a C compiler for it (scripts/buildNative.mjs).
+hit=
+if [ -x dist/native/eks-token-hit ]; then
+  cp dist/native/eks-token-hit "$lib.tmp/eks-token-hit"
+  hit=$lib/eks-token-hit
+fi
 cp README.md "$lib.tmp/"
 rm -rf "$lib"
 mv "$lib.tmp" "$lib"
@@ -84,10 +90,15 @@ shell_word() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")" | sed '
 case "$node_bin$lib" in *"
 "*) echo "eks-token install: paths with a newline are not supported" >&2; exit 1 ;; esac
 sed -e "s|^node=\$|node=$(shell_word "$node_bin")|" -e "s|^bundle=\$|bundle=$(shell_word "$lib/cli.cjs")|" \
-  bin/eks-token > "$bindir/eks-token.tmp"
+  -e "s|^hit=\$|hit=${hit:+$(shell_word "$hit")}|" bin/eks-token > "$bindir/eks-token.tmp"
 chmod 755 "$bindir/eks-token.tmp"
 mv "$bindir/eks-token.tmp" "$bindir/eks-token"
 echo "eks-token $("$bindir/eks-token" --version) installed: $bindir/eks-token"
+if [ -n "$hit" ]; then
+  echo "native cache-hit client built: daemon cache hits skip Node (everything works without it)"
+else
+  echo "no C compiler (${CC:-cc}): native cache-hit client not built; everything works without it"
+fi
 
 if [ "$with_daemon" = 1 ]; then
   fill() { sed -e "s|@BINDIR@|$bindir|g" -e "s|@LIBDIR@|$lib|g" "$1"; }

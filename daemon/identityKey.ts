@@ -104,6 +104,7 @@ export const NOISE_ENV: ReadonlySet<string> = new Set([
   // How this call reaches the daemon, not what it asks for.
   'EKS_TOKEN_DAEMON',
   'EKS_TOKEN_SOCKET',
+  'EKS_TOKEN_NATIVE',
 ]);
 
 const AWS_PATH_VARIABLES = [

@@ -1,10 +1,14 @@
 import type { DaemonMiss } from '../src/protocol/daemonExchange.js';
+import { takeHandedOverSocket } from '../src/protocol/handedOverSocket.js';
 import { formatErrorLine } from '../src/shared/EksTokenError.js';
 import type { PluginDeps } from './deps.js';
 import { fdSink } from './fdSink.js';
 import { answerFromDaemon } from './hotPath.js';
 import { run } from './main.js';
 
+// First: the native client's connection, if it handed one over, leaves the environment before
+// anything reads or forwards it (the native client sent the environment without it).
+const handed = takeHandedOverSocket(process.env);
 // kubectl shows the plugin's stderr to the user on every call; the AWS SDK's notice about its own
 // future Node support is not about anything the user ran, so it stays quiet unless asked for.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -49,4 +53,5 @@ answerFromDaemon(
     if (!stdout.streamed && !stderr.streamed) process.exit();
   },
   (daemonMiss) => void runFullCli(daemonMiss),
+  handed,
 );

@@ -9,6 +9,7 @@ import { checkKubeconfig } from './checkKubeconfig.js';
 import { checkNode, checkPathLookup } from './checkNode.js';
 import type { PluginDeps } from './deps.js';
 import { type Check, formatCheck } from './doctorCheck.js';
+import { checkNativeClient } from './nativeClient.js';
 
 const DOCTOR_OPTIONS = {
   'cluster-id': { type: 'string', short: 'i' },
@@ -83,5 +84,6 @@ export async function runDoctorCommand(args: string[], deps: PluginDeps): Promis
   }
   report(await checkDaemon(env));
   report(await checkDaemonServes(env));
+  report(checkNativeClient(deps.selfPath ?? '', env));
   return failed ? 1 : 0;
 }

@@ -3,10 +3,12 @@
 // and formats the answer itself (the `exec` request), so a cache hit costs the plugin a flag scan, one
 // exchange and two writes. Everything else (other commands, --help, --debug, flags that do not scan,
 // daemon misses) goes to the full CLI in main.ts.
-import { parseExecReply } from '../src/protocol/answers.js';
+import { type ExecReply, parseExecReply } from '../src/protocol/answers.js';
 import type { DaemonMiss } from '../src/protocol/daemonExchange.js';
-import { requestFromDaemon } from '../src/protocol/requestFromDaemon.js';
+import { dropHandedOverSocket, type HandedOverSocket } from '../src/protocol/handedOverSocket.js';
+import { exchangeWithDaemon, requestFromDaemon } from '../src/protocol/requestFromDaemon.js';
 import { execRequestLine } from '../src/protocol/requests.js';
+import { resolveSocketPath } from '../src/protocol/socketPath.js';
 import { scanSimpleFlags, TOKEN_OPTIONS } from '../src/token/parseCommandLine.js';
 import { splitCommandLine } from '../src/token/splitCommandLine.js';
 import type { PluginDeps } from './deps.js';
@@ -14,7 +16,7 @@ import type { PluginDeps } from './deps.js';
 /**
  * Prints the daemon's answer and calls `answered` when it can (with the error if printing failed);
  * otherwise calls `next`, with why the daemon did not answer when it was asked, so the full CLI
- * does not ask again.
+ * does not ask again. `handed`: the native client's connection, with this call's request sent.
  */
 export function answerFromDaemon(
   argv: string[],
@@ -23,13 +25,15 @@ export function answerFromDaemon(
   out: Pick<PluginDeps, 'stdout' | 'stderr'>,
   answered: (error?: unknown) => void,
   next: (miss?: DaemonMiss) => void,
+  handed?: HandedOverSocket,
 ): void {
   if (!isPlainDaemonCall(argv, env)) {
+    dropHandedOverSocket(handed);
     next();
     return;
   }
   const exchange = { line: execRequestLine(argv, env, workingDirectory()), parse: parseExecReply };
-  requestFromDaemon(exchange, env, now, (outcome) => {
+  const settle: Parameters<typeof requestFromDaemon<ExecReply>>[3] = (outcome) => {
     if (!outcome.ok) {
       // Left to the plugin (a mistake it reports, say), or a daemon from before `exec` (E_UNKNOWN_OP):
       // the full CLI runs as if the daemon had not been asked, and asks for a token itself if it
@@ -47,7 +51,9 @@ export function answerFromDaemon(
       return;
     }
     answered();
-  });
+  };
+  if (handed) exchangeWithDaemon(resolveSocketPath(env), exchange, now, settle, undefined, handed);
+  else requestFromDaemon(exchange, env, now, settle);
 }
 
 /** The plugin's working directory, where a credential_process helper would run; none if it was removed. */

@@ -11,6 +11,7 @@ import {
   type DaemonOutcome,
   DEFAULT_DEADLINES,
 } from './daemonExchange.js';
+import type { HandedOverSocket } from './handedOverSocket.js';
 import { MAX_LINE_BYTES, tokenRequestLine } from './requests.js';
 import { resolveSocketPath, trustedSocket } from './socketPath.js';
 
@@ -55,6 +56,7 @@ export function requestFromDaemon<T extends { ok: true }>(
  * throws, and never keeps the process alive (on success the socket is unreferenced and closed a
  * moment later, or by the process's exit, whichever comes first). Callbacks, not promises: this is
  * the whole of a cache hit, and the plugin's entry runs it before any promise machinery has started.
+ * With a `HandedOverSocket` as `target`, the line is already sent there: only the answer is read.
  */
 export function exchangeWithDaemon<T extends { ok: true }>(
   path: string,
@@ -62,37 +64,39 @@ export function exchangeWithDaemon<T extends { ok: true }>(
   now: () => number,
   settle: (outcome: DaemonOutcome<T>) => void,
   deadlines: DaemonDeadlines = DEFAULT_DEADLINES,
-  target?: { connectPath: string; release: () => void },
+  target?: { connectPath: string; release: () => void } | HandedOverSocket,
 ): void {
+  const handed = target && 'fd' in target ? target : undefined;
+  const checked = target && 'release' in target ? target : undefined;
   // Loaded here, not at the top: `net` costs ~6 ms to load, which --daemon off never needs.
   // getBuiltinModule rather than a dynamic import: synchronous, and no module namespace to build. Node
   // before 20.16 lacks it (install.sh refuses such a Node, but one can be switched to later): then
   // the daemon is skipped and the token made in-process, rather than the plugin failing.
   const net = (process.getBuiltinModule as typeof process.getBuiltinModule | undefined)?.('node:net');
   if (!net) {
-    target?.release();
+    checked?.release();
     settle(
       miss('error', `Node.js ${process.version} cannot load the daemon client: use Node.js 20.16 or newer`),
     );
     return;
   }
-  const { createConnection } = net;
+  const { createConnection, Socket } = net;
   let pending: Buffer | undefined;
   let done = false;
   // Read into one reused buffer (no readable-stream buffering, no string decoder) and write before
   // the connection is up (Node queues it): on a cache hit, the stream machinery Node runs for the
   // first time in the process is most of what the plugin costs beyond Node's own start.
   const readBuffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
-  const socket = createConnection({
-    // Through the directory that was checked (`target`), where there is one.
-    path: target?.connectPath ?? path,
-    // Half-open: the daemon's end-of-answer must not make this side end and destroy the socket.
-    allowHalfOpen: true,
-    onread: { buffer: readBuffer, callback: (n) => take(n) },
-  });
+  // Half-open: the daemon's end-of-answer must not make this side end and destroy the socket.
+  const onread = { buffer: readBuffer, callback: (n: number) => take(n) };
+  const socket = handed
+    ? // onread is a Socket option as much as a connect() one (Node's types lack it here).
+      new Socket({ fd: handed.fd, readable: true, writable: true, allowHalfOpen: true, onread } as object)
+    : // Through the directory that was checked (`target`), where there is one.
+      createConnection({ path: checked?.connectPath ?? path, allowHalfOpen: true, onread });
   // connect() has run (libuv connects a Unix socket at once): the directory may be let go.
-  target?.release();
-  socket.write(exchange.line);
+  checked?.release();
+  if (!handed) socket.write(exchange.line);
   // A starved process (50 kubectls at once) wakes with its timer and its answer both due; timers run
   // first, so the timeout waits one more turn (setImmediate runs after pending I/O) before it counts.
   // After a good answer the same timer, unreferenced, closes the socket for a long-lived caller.
@@ -106,9 +110,11 @@ export function exchangeWithDaemon<T extends { ok: true }>(
   // Armed once connected, after Node has sent the line (its own 'connect' listener, added by the
   // write, runs first): a first setTimeout in a process costs 0.5-0.8 ms, spent while the daemon
   // works. A Unix socket connects or fails at once (a full backlog is EAGAIN), so nothing waits untimed.
-  socket.once('connect', () => {
-    if (!done) timer = setTimeout(expire, deadlines.answerMs);
-  });
+  if (handed) timer = setTimeout(expire, deadlines.answerMs);
+  else
+    socket.once('connect', () => {
+      if (!done) timer = setTimeout(expire, deadlines.answerMs);
+    });
   const finish = (outcome: DaemonOutcome<T>) => {
     if (done) return;
     done = true;

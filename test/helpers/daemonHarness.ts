@@ -12,6 +12,17 @@ import { sendControl } from '../../src/protocol/sendControl.js';
 /** The CLI bundle that install.sh installs. */
 export const CLI_JS = fileURLToPath(new URL('../../bundle/cli.cjs', import.meta.url));
 
+/** The native cache-hit client, built beside the bundle when the build had a C compiler. */
+export const NATIVE_HIT = fileURLToPath(new URL('../../native/eks-token-hit', import.meta.url));
+
+/**
+ * Which client plugin runs start with: the bundle under Node, or (EKS_TOKEN_TEST_CLIENT=native, set
+ * by the suites in test/native/) the native client, which hands everything but a clean hit to it.
+ */
+export function clientUnderTest(): 'node' | 'native' {
+  return process.env.EKS_TOKEN_TEST_CLIENT === 'native' ? 'native' : 'node';
+}
+
 /** Test keys in the shape of AWS's documentation examples. */
 export const KEYS = {
   AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
@@ -43,8 +54,14 @@ export function runNode(
   } = {},
 ): Promise<RunResult> {
   const started = Date.now();
+  // Runs with Node options or another script are about Node itself; the rest start where kubectl's do.
+  const plain = !options.nodeArgs?.length && (options.script ?? CLI_JS) === CLI_JS;
+  const [command, argv] =
+    plain && clientUnderTest() === 'native'
+      ? [NATIVE_HIT, [process.execPath, CLI_JS, ...args]]
+      : [process.execPath, [...(options.nodeArgs ?? []), options.script ?? CLI_JS, ...args]];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.script ?? CLI_JS, ...args], {
+    const child = spawn(command, argv, {
       env: { PATH: process.env.PATH, ...env },
       stdio: ['ignore', 'pipe', 'pipe', options.fd3 ? 'pipe' : 'ignore'],
       timeout: options.timeoutMs ?? 30_000,

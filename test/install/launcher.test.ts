@@ -112,6 +112,28 @@ describe('the launcher finds its Node and its bundle', () => {
     );
   });
 
+  it('runs the native client first with the Node it chose and the bundle, unless EKS_TOKEN_NATIVE=off', async () => {
+    const pkg = await stubPackage('native');
+    await mkdir(join(pkg, 'dist/native'), { recursive: true });
+    await writeFile(
+      join(pkg, 'dist/native/eks-token-hit'),
+      '#!/bin/sh\necho "hit=$0"\nfor a in "$@"; do echo "arg=$a"; done\n',
+    );
+    await chmod(join(pkg, 'dist/native/eks-token-hit'), 0o755);
+    const r = await runWith(join(pkg, 'bin/eks-token'), ['token', '-i', 'x'], { PATH: empty() });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(
+      r.stdout,
+      `hit=${pkg}/bin/../dist/native/eks-token-hit\narg=${pkg}/bin/node\narg=${pkg}/bin/../dist/bundle/cli.cjs\n` +
+        'arg=token\narg=-i\narg=x\n',
+    );
+    const off = await runWith(join(pkg, 'bin/eks-token'), ['token'], {
+      PATH: empty(),
+      EKS_TOKEN_NATIVE: 'off',
+    });
+    assert.match(off.stdout, /^node=.*\/native\/bin\/node\n/);
+  });
+
   // PATH is an empty directory in these runs: had the launcher started any program (readlink,
   // dirname), it would have failed. Only the shell's built-ins were used.
   for (const layout of [

@@ -42,13 +42,14 @@ describe('the npm package', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it('holds the bundle and its licences, the launcher, README, LICENSE and package.json, nothing else', async () => {
+  it('holds the bundle and its licences, the launcher, the native client source, README, LICENSE and package.json, nothing else', async () => {
     const bundles = (await readdir(join(ROOT, 'dist/bundle'))).filter((f) => f.endsWith('.cjs'));
     assert.ok(bundles.includes('cli.cjs'));
     const expected = [
       'LICENSE',
       'README.md',
       'bin/eks-token',
+      'native/eks-token-hit.c',
       'package.json',
       'dist/bundle/THIRD-PARTY-LICENSES.txt',
       ...bundles.map((f) => `dist/bundle/${f}`),

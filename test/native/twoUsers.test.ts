@@ -1,0 +1,4 @@
+// test/daemon/twoUsers.test.ts with the native client in front of every plain plugin run.
+import { withNativeClient } from '../helpers/nativeSuite.js';
+
+await withNativeClient(new URL('../daemon/twoUsers.test.js', import.meta.url));
