@@ -33,7 +33,7 @@ function staticClosure(entry: string): { files: string[]; builtins: string[] } {
  * `.ts`, and a group "the built-ins" naming Node modules.
  */
 function documentedClosure(architecture: string): { files: string[]; builtins: string[] } {
-  const sentence = /Its module set is the entry's static imports:([^]*?)\(`net`/.exec(architecture)?.[1];
+  const sentence = /Its module set is the entry's static imports:([\s\S]*?)\(`net`/.exec(architecture)?.[1];
   assert.ok(
     sentence,
     'ARCHITECTURE.md has the sentence "Its module set is the entry\'s static imports: ..."',
