@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const { unitTier, builtTestFile } = await import(
+const { unitTier, builtTestFile, unitRunArgs } = await import(
   new URL('../dist/test/helpers/unitTier.js', import.meta.url)
 );
 const { unit, excluded } = unitTier(root);
@@ -14,16 +14,8 @@ if (process.argv.includes('--list')) {
   for (const [path, chain] of excluded) console.log(`full  ${path}  (${chain.slice(1).join(' -> ')})`);
   process.exit(0);
 }
-const run = spawnSync(
-  process.execPath,
-  [
-    '--test',
-    '--test-concurrency=2',
-    '--import',
-    './dist/test/helpers/unitGuard.js',
-    ...unit.map(builtTestFile),
-    ...process.argv.slice(2),
-  ],
-  { cwd: root, stdio: 'inherit' },
-);
+const run = spawnSync(process.execPath, [...unitRunArgs(unit.map(builtTestFile)), ...process.argv.slice(2)], {
+  cwd: root,
+  stdio: 'inherit',
+});
 process.exit(run.status ?? 1);

@@ -1,14 +1,14 @@
 // `node --import` preload of the unit tier (`npm run test:unit`): a test that starts a process,
 // listens on or connects a socket, or arms a real timer longer than UNIT_TIMER_LIMIT_MS fails.
 // Each refusal throws where it happens and, in case the code under test swallows the error (a
-// daemon miss, say), also marks the process failed and names the call at exit.
+// daemon miss, say), also marks the process failed and names the call at exit. Importing this
+// module installs the guard: nothing imports it but the unit run's --import.
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 
-/** The longest real timer a unit test may arm; anything longer is a sleep or a real deadline. */
-export const UNIT_TIMER_LIMIT_MS = 10;
-
-/** The prefix of every refusal, on stderr and in the thrown error. */
-export const UNIT_GUARD_MARK = 'unit tier guard:';
+// The longest real timer a unit test may arm; anything longer is a sleep or a real deadline.
+const UNIT_TIMER_LIMIT_MS = 10;
+// The prefix of every refusal, on stderr and in the thrown error (the guard's self-test looks for it).
+const UNIT_GUARD_MARK = 'unit tier guard:';
 
 const require = createRequire(import.meta.url);
 const refusals: string[] = [];

@@ -62,3 +62,9 @@ export function unitTier(root: string): { unit: string[]; excluded: Map<string, 
 export function builtTestFile(path: string): string {
   return posix.join('dist', path.replace(/\.ts$/, '.js'));
 }
+
+/** The arguments of the unit run's `node`: built test files under the guard (`unitGuard.ts`). */
+export function unitRunArgs(builtFiles: string[]): string[] {
+  const guard = new URL('./unitGuard.js', import.meta.url).href;
+  return ['--test', '--test-concurrency=2', '--import', guard, ...builtFiles];
+}
