@@ -1,6 +1,7 @@
 import { awsFilePaths } from '../src/aws/awsFilePaths.js';
 import { type TokenReply, tokenAnswerLine } from '../src/protocol/answers.js';
 import { PROTOCOL_VERSION } from '../src/protocol/requests.js';
+import type { Timers } from '../src/shared/Timers.js';
 import { type MintDeps, mintDeps, signResolved } from '../src/token/mintToken.js';
 import type { PreparedRequest } from './cacheKey.js';
 import { forgetSharedIni, refreshSharedIni, unreadableFile } from './configFiles.js';
@@ -14,12 +15,6 @@ const SERVE_MIN_MS = 2 * 60_000;
 const RENEW_BEFORE_MS = 5 * 60_000;
 const RENEW_IF_USED_WITHIN_MS = 15 * 60_000;
 const MAINTAIN_EVERY_MS = 20_000;
-
-/** Timer scheduling, as setTimeout/clearTimeout; tests pass a fake clock's. */
-export interface Timers {
-  setTimeout(run: () => void, ms: number): unknown;
-  clearTimeout(timer: unknown): void;
-}
 
 /** What the service needs from the outside world. */
 export interface TokenServiceOptions {
