@@ -1,7 +1,7 @@
 import { awsFilePaths } from '../src/aws/awsFilePaths.js';
 import { type TokenReply, tokenAnswerLine } from '../src/protocol/answers.js';
 import { PROTOCOL_VERSION } from '../src/protocol/requests.js';
-import type { Timers } from '../src/shared/Timers.js';
+import { type Timers, unrefTimers } from '../src/shared/Timers.js';
 import { type MintDeps, mintDeps, signResolved } from '../src/token/mintToken.js';
 import type { PreparedRequest } from './cacheKey.js';
 import { forgetSharedIni, refreshSharedIni, unreadableFile } from './configFiles.js';
@@ -27,11 +27,6 @@ export interface TokenServiceOptions {
   /** Default: a CredentialFetcher running `credentialChild`. */
   credentials?: CredentialSource;
 }
-
-const NODE_TIMERS: Timers = {
-  setTimeout: (run, ms) => setTimeout(run, ms).unref(),
-  clearTimeout: (timer) => clearTimeout(timer as NodeJS.Timeout),
-};
 
 /** The daemon's counters, as status reports them. */
 export interface Counters {
@@ -69,7 +64,7 @@ export class TokenService {
   private maintainTimer: unknown;
 
   constructor(private readonly options: TokenServiceOptions) {
-    this.timers = options.timers ?? NODE_TIMERS;
+    this.timers = options.timers ?? unrefTimers;
     this.tokens = new SharedCache<CachedToken>({
       maxEntries: options.maxEntries,
       now: options.now,
