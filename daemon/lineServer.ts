@@ -3,6 +3,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { errorAnswerLine } from '../src/protocol/errorAnswer.js';
 import { MAX_REQUEST_BYTES } from '../src/protocol/requests.js';
 import { EksTokenError } from '../src/shared/EksTokenError.js';
+import { type Timers, unrefTimers } from '../src/shared/Timers.js';
 
 // Open connections are bounded; past the bound the oldest one that has not sent a request is dropped,
 // so idle connections can neither exhaust file descriptors nor lock out real clients.
@@ -38,13 +39,21 @@ export interface LineSizes {
 /** The daemon's sizes: any environment Linux allows, 64 MiB in all. */
 export const DEFAULT_LINE_SIZES: LineSizes = { lineBytes: MAX_REQUEST_BYTES, totalBytes: 64 * 1024 * 1024 };
 
+/** The server's clock (ms, monotonic) and the timers of its sweeps; tests pass a fake clock's. */
+export interface LineClock {
+  now: () => number;
+  timers: Timers;
+}
+
+const NODE_LINE_CLOCK: LineClock = { now: () => performance.now(), timers: unrefTimers };
+
 /** Why a line was refused before it reached `onLine`. */
 export type LineRefusal = 'too-long' | 'busy' | 'no-newline';
 
 interface Connection {
   /** A request line was read (the answer may take a while: a credential fetch). */
   busy: boolean;
-  /** When the current limit (request line, then answer) started, in ms (performance.now). */
+  /** When the current limit (request line, then answer) started, in ms (the server's clock). */
   since: number;
 }
 
@@ -55,7 +64,7 @@ interface Connection {
 export class LineServer {
   private readonly server: Server;
   private readonly connections = new Map<Socket, Connection>();
-  private readonly sweeper: NodeJS.Timeout;
+  private sweeper: unknown;
   /** Bytes held by connections whose line has not ended yet. */
   private buffered = 0;
 
@@ -69,9 +78,19 @@ export class LineServer {
     private readonly limits: LineLimits = DEFAULT_LINE_LIMITS,
     private readonly sizes: LineSizes = DEFAULT_LINE_SIZES,
     private readonly onRefuse: (why: LineRefusal) => void = () => {},
+    private readonly clock: LineClock = NODE_LINE_CLOCK,
   ) {
     this.server = createServer({ allowHalfOpen: true }, (socket) => this.accept(socket));
-    this.sweeper = setInterval(() => this.sweep(), limits.sweepMs).unref();
+    const sweepEvery = () => {
+      this.sweep();
+      this.sweeper = clock.timers.setTimeout(sweepEvery, limits.sweepMs);
+    };
+    this.sweeper = clock.timers.setTimeout(sweepEvery, limits.sweepMs);
+  }
+
+  /** Connections open now. */
+  get openConnections(): number {
+    return this.connections.size;
   }
 
   /** Listens on a path (made 0600, owner only; returns its inode) or an inherited descriptor. */
@@ -106,7 +125,7 @@ export class LineServer {
 
   /** Stops accepting and ends every connection; answered ones get a moment to flush their line. */
   close(): void {
-    clearInterval(this.sweeper);
+    this.clock.timers.clearTimeout(this.sweeper);
     this.server.close();
     for (const socket of this.connections.keys()) {
       if (socket.writableEnded) setTimeout(() => socket.destroy(), 500).unref();
@@ -124,7 +143,7 @@ export class LineServer {
         }
       }
     }
-    const state: Connection = { busy: false, since: performance.now() };
+    const state: Connection = { busy: false, since: this.clock.now() };
     this.connections.set(socket, state);
     // The chunks until the newline, joined and decoded once: no string decoder per connection, and
     // no copying of what came before on every chunk (a 6 MiB environment comes in ~100 reads).
@@ -168,7 +187,7 @@ export class LineServer {
       release();
       state.busy = true;
       // The answer may take a while (a credential fetch), under a longer limit from now.
-      state.since = performance.now();
+      state.since = this.clock.now();
       try {
         this.onLine(socket, line);
       } catch (error) {
@@ -180,7 +199,7 @@ export class LineServer {
 
   // Drops connections past their limit: no request line in time, or no answer in time after it.
   private sweep(): void {
-    const now = performance.now();
+    const now = this.clock.now();
     const { answerMs, requestLineMs } = this.limits;
     for (const [socket, state] of this.connections)
       if (now - state.since >= (state.busy ? answerMs : requestLineMs)) socket.destroy();

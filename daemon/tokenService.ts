@@ -1,6 +1,7 @@
 import { awsFilePaths } from '../src/aws/awsFilePaths.js';
 import { type TokenReply, tokenAnswerLine } from '../src/protocol/answers.js';
 import { PROTOCOL_VERSION } from '../src/protocol/requests.js';
+import { type Timers, unrefTimers } from '../src/shared/Timers.js';
 import { type MintDeps, mintDeps, signResolved } from '../src/token/mintToken.js';
 import type { AwsCredentials } from '../src/token/presignToken.js';
 import type { PreparedRequest } from './cacheKey.js';
@@ -16,12 +17,6 @@ const RENEW_BEFORE_MS = 5 * 60_000;
 const RENEW_IF_USED_WITHIN_MS = 15 * 60_000;
 const MAINTAIN_EVERY_MS = 20_000;
 
-/** Timer scheduling, as setTimeout/clearTimeout; tests pass a fake clock's. */
-export interface Timers {
-  setTimeout(run: () => void, ms: number): unknown;
-  clearTimeout(timer: unknown): void;
-}
-
 /** What the service needs from the outside world. */
 export interface TokenServiceOptions {
   /** The credential child's script (credentialChild.cjs beside the bundle). */
@@ -33,11 +28,6 @@ export interface TokenServiceOptions {
   /** Default: a CredentialFetcher running `credentialChild`. */
   credentials?: CredentialSource;
 }
-
-const NODE_TIMERS: Timers = {
-  setTimeout: (run, ms) => setTimeout(run, ms).unref(),
-  clearTimeout: (timer) => clearTimeout(timer as NodeJS.Timeout),
-};
 
 /** The daemon's counters, as status reports them. */
 export interface Counters {
@@ -75,7 +65,7 @@ export class TokenService {
   private maintainTimer: unknown;
 
   constructor(private readonly options: TokenServiceOptions) {
-    this.timers = options.timers ?? NODE_TIMERS;
+    this.timers = options.timers ?? unrefTimers;
     this.tokens = new SharedCache<CachedToken>({
       maxEntries: options.maxEntries,
       now: options.now,

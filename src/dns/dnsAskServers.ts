@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { EksTokenError } from '../shared/EksTokenError.js';
+import type { Timers } from '../shared/Timers.js';
 import { queryTxtRecord, type TxtQueryResponse } from './queryTxtRecord.js';
 import {
   DEFAULT_RESOLV_CONF,
@@ -66,8 +67,9 @@ export async function askDnsServers(
   record: string,
   { servers, timeoutMs, attempts, budgetMs }: DnsQueryPlan,
   debug: (line: string) => void,
-  // Timers are real, so the budget is measured on the monotonic clock rather than the injected one.
+  // Real timers by default, so the budget is measured on the monotonic clock, not the injected one.
   budgetClock: () => number = () => performance.now(),
+  timers?: Timers,
 ): Promise<{ response: TxtQueryResponse; server: string }> {
   const started = budgetClock();
   const failures = new Map<string, string>();
@@ -79,7 +81,7 @@ export async function askDnsServers(
       const timeout = Math.max(1, Math.min(timeoutMs, remaining));
       debug(`dns: asking ${label} for TXT ${record} (attempt ${attempt}/${attempts}, timeout ${timeout} ms)`);
       try {
-        const response = await queryTxtRecord(record, server, timeout, debug);
+        const response = await queryTxtRecord(record, server, timeout, debug, timers);
         const rcode = response.packet.rcode ?? 'NOERROR';
         if (rcode === 'NOERROR' || rcode === 'NXDOMAIN') return { response, server: label };
         debug(`dns: ${label} answered ${rcode}`);

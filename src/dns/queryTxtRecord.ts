@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import dgram from 'node:dgram';
 import net from 'node:net';
 import dnsPacket, { type DecodedPacket } from 'dns-packet';
+import { nodeTimers, type Timers } from '../shared/Timers.js';
 import type { DnsResponse } from './dnsTxtAnswer.js';
 import { type DnsServer, formatDnsServer } from './readResolvConf.js';
 import { sameDnsName } from './sameDnsName.js';
@@ -21,6 +22,7 @@ export function queryTxtRecord(
   server: DnsServer,
   timeoutMs: number,
   debug: (line: string) => void = () => {},
+  timers: Timers = nodeTimers,
 ): Promise<TxtQueryResponse> {
   // Crypto-random IDs so an off-path attacker cannot guess them and race the real answer.
   const id = randomInt(0, 0x10000);
@@ -41,8 +43,8 @@ export function queryTxtRecord(
       if (error || !response) reject(error);
       else resolve(response);
     };
-    const timer = setTimeout(() => settle(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-    cleanups.push(() => clearTimeout(timer));
+    const timer = timers.setTimeout(() => settle(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    cleanups.push(() => timers.clearTimeout(timer));
 
     // Returns the response only when it answers our query; anything else is ignored, not fatal,
     // so a stray or spoofed packet cannot end the wait early.

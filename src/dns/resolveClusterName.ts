@@ -1,5 +1,6 @@
 import { EksTokenError } from '../shared/EksTokenError.js';
 import { quoteValue } from '../shared/quoteValue.js';
+import type { Timers } from '../shared/Timers.js';
 import { isDnsClusterId, isValidClusterName } from './clusterId.js';
 import { askDnsServers, planDnsQueries } from './dnsAskServers.js';
 import { extractTxtAnswer } from './dnsTxtAnswer.js';
@@ -24,6 +25,8 @@ export interface ResolveClusterNameOptions {
   totalBudgetMs?: number;
   /** The budget's monotonic clock (ms); default performance.now. */
   budgetClock?: () => number;
+  /** The per-attempt timeouts' timers; default Node's (then budgetClock should stay real too). */
+  timers?: Timers;
 }
 
 /** The cluster name to put in the token and where it came from. */
@@ -56,6 +59,7 @@ export async function resolveClusterName(
     await planDnsQueries(opts),
     debug,
     opts.budgetClock,
+    opts.timers,
   );
   const answer = extractTxtAnswer(response.packet, record);
   const ttlSeconds = answer.ttlSeconds;

@@ -117,10 +117,9 @@ test('SIGTERM, SIGINT and the idle timeout end `daemon run` cleanly', async () =
     assert.equal(existsSync(h.socket), false);
   }
   const idle = await h.startDaemon(['--idle-timeout', '1s']);
-  const started = Date.now();
+  // A real process's own timer: the exit and its reason are asserted, not how long it took.
   const code = await new Promise<number | null>((resolve) => idle.child.once('exit', (c) => resolve(c)));
   assert.equal(code, 0);
-  assert.ok(Date.now() - started < 4000);
   assert.match(idle.output(), /daemon stopped: idle for 1 s/);
   assert.equal(existsSync(h.socket), false);
 });

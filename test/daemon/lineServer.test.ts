@@ -3,53 +3,81 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, test } from 'node:test';
 import { LineServer, sendLine } from '../../daemon/lineServer.js';
 import { waitFor } from '../helpers/daemonHarness.js';
+import { FakeClock, untilTrue } from '../helpers/fakeClock.js';
 
 // Short limits, so the sweep's work is seen in a test's time; the daemon's are 10 s and 60 s.
 const LIMITS = { requestLineMs: 300, answerMs: 600, sweepMs: 50 };
 // Each test ends by itself even if the server never closes a connection.
 const STOPS = { timeout: 10_000 };
 const dir = mkdtempSync(join(tmpdir(), 'eks-token-lines-'));
-const path = join(dir, 'lines.sock');
-let server: LineServer;
-
-before(async () => {
-  server = new LineServer((socket, line) => {
-    if (line === 'answer') sendLine(socket, '{"ok":true}\n');
-    // 'hold': a request whose answer never comes (a credential fetch that hangs).
-  }, LIMITS);
-  await server.listen({ path });
-});
+const servers: LineServer[] = [];
 after(() => {
-  server.close();
+  for (const server of servers) server.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Connects; resolves with what the server sent and when it closed the connection (ms after `from`). */
-function connect(): { socket: Socket; closed: Promise<{ text: string; at: number }> } {
+/** A server on a fake clock: answers 'answer', holds 'hold' (a fetch that hangs); its lines so far. */
+async function startServer(): Promise<{
+  server: LineServer;
+  clock: FakeClock;
+  path: string;
+  lines: string[];
+}> {
+  const clock = new FakeClock(0);
+  const lines: string[] = [];
+  const server = new LineServer(
+    (socket, line) => {
+      lines.push(line);
+      if (line === 'answer') sendLine(socket, '{"ok":true}\n');
+    },
+    LIMITS,
+    undefined,
+    undefined,
+    clock,
+  );
+  servers.push(server);
+  const path = join(dir, `lines${servers.length}.sock`);
+  await server.listen({ path });
+  return { server, clock, path, lines };
+}
+
+/** Connects; `closed` resolves with what the server sent once it closed the connection. */
+async function connect(
+  path: string,
+  server: LineServer,
+): Promise<{ socket: Socket; closed: Promise<string>; isClosed: () => boolean }> {
   const socket = createConnection({ path, allowHalfOpen: true });
   let text = '';
+  let done = false;
   socket.setEncoding('utf8').on('data', (d: string) => {
     text += d;
   });
-  const closed = new Promise<{ text: string; at: number }>((resolve) => {
-    socket.on('end', () => resolve({ text, at: performance.now() }));
-    socket.on('close', () => resolve({ text, at: performance.now() }));
+  const closed = new Promise<string>((resolve) => {
+    socket.on('end', () => resolve(text));
+    socket.on('close', () => resolve(text));
     socket.on('error', () => {});
+  }).finally(() => {
+    done = true;
   });
-  return { socket, closed };
+  const before = server.openConnections;
+  await untilTrue(() => server.openConnections > before, 'the server accepts the connection');
+  return { socket, closed, isClosed: () => done };
+}
+
+/** A few turns of the event loop, for a close the server would have made to reach the client. */
+async function settle(): Promise<void> {
+  for (let turn = 0; turn < 20; turn++) await new Promise((resolve) => setImmediate(resolve));
 }
 
 test('an answered connection is closed by the server at once, with its answer', STOPS, async () => {
-  const { socket, closed } = connect();
-  const start = performance.now();
+  const { server, path } = await startServer();
+  const { socket, closed } = await connect(path, server);
   socket.write('answer\n');
-  const { text, at } = await closed;
-  assert.equal(text, '{"ok":true}\n');
-  // Left to the sweep, a connection with a line would stay until the answer limit.
-  assert.ok(at - start < LIMITS.answerMs, 'closed by the answer, not by the sweep');
+  // The fake clock never moves: no sweep can have closed it.
+  assert.equal(await closed, '{"ok":true}\n');
   socket.destroy();
 });
 
@@ -57,24 +85,29 @@ test(
   'a connection that sends no line is dropped after the request-line limit, not before',
   STOPS,
   async () => {
-    const { socket, closed } = connect();
-    const start = performance.now();
-    const { text, at } = await closed;
-    assert.equal(text, '');
-    assert.ok(at - start >= LIMITS.requestLineMs, `closed after ${at - start} ms`);
+    const { server, clock, path } = await startServer();
+    const { socket, closed, isClosed } = await connect(path, server);
+    clock.advance(LIMITS.requestLineMs - 1);
+    await settle();
+    assert.equal(isClosed(), false, 'closed before the limit');
+    clock.advance(LIMITS.sweepMs);
+    assert.equal(await closed, '');
     socket.destroy();
   },
 );
 
 test('bytes that trickle in do not extend the request-line limit', STOPS, async () => {
-  const { socket, closed } = connect();
-  const start = performance.now();
-  // One byte every 50 ms, never a newline: 40 bytes would take 2 s.
-  const trickle = setInterval(() => socket.writable && socket.write('x'), 50);
-  const { at } = await closed;
-  clearInterval(trickle);
-  assert.ok(at - start >= LIMITS.requestLineMs, `closed after ${at - start} ms`);
-  assert.ok(at - start < 2000, `closed after ${at - start} ms: the trickle kept it open`);
+  const { server, clock, path } = await startServer();
+  const { socket, closed, isClosed } = await connect(path, server);
+  // One byte every 50 ms, never a newline: each is held (the connection still open) until the limit.
+  for (let sent = 1; sent * 50 <= LIMITS.requestLineMs; sent++) {
+    socket.write('x');
+    await untilTrue(() => server.heldBytes === sent, `byte ${sent} held`);
+    assert.equal(isClosed(), false);
+    clock.advance(50);
+  }
+  assert.equal(await closed, '');
+  assert.ok(clock.now() >= LIMITS.requestLineMs);
   socket.destroy();
 });
 
@@ -82,14 +115,17 @@ test(
   'a request line without an answer is dropped after the answer limit, counted from the line',
   STOPS,
   async () => {
-    const { socket, closed } = connect();
+    const { server, clock, path, lines } = await startServer();
+    const { socket, closed, isClosed } = await connect(path, server);
     // Sent late, but within the request-line limit: the answer limit runs from here.
-    await new Promise((resolve) => setTimeout(resolve, LIMITS.requestLineMs / 2));
-    const sent = performance.now();
+    clock.advance(LIMITS.requestLineMs / 2);
     socket.write('hold\n');
-    const { text, at } = await closed;
-    assert.equal(text, '');
-    assert.ok(at - sent >= LIMITS.answerMs, `closed ${at - sent} ms after the line`);
+    await untilTrue(() => lines.includes('hold'), 'the line reaches the server');
+    clock.advance(LIMITS.answerMs - 1);
+    await settle();
+    assert.equal(isClosed(), false, 'closed before the answer limit');
+    clock.advance(LIMITS.sweepMs);
+    assert.equal(await closed, '');
     socket.destroy();
   },
 );

@@ -47,3 +47,15 @@ export class FakeClock {
     this.t = end;
   }
 }
+
+/**
+ * Resolves once `check()` holds, looking again after each turn of the event loop (no timer), for
+ * what a real peer does meanwhile (a datagram arriving); rejects after `turns` looks.
+ */
+export async function untilTrue(check: () => boolean, detail = '', turns = 100_000): Promise<void> {
+  for (let turn = 0; turn < turns; turn++) {
+    if (check()) return;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  throw new Error(`still not true after ${turns} event loop turns${detail ? `: ${detail}` : ''}`);
+}

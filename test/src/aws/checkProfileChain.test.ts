@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -197,21 +196,6 @@ describe('files and paths as the AWS CLI finds them', () => {
       config: '/h/.aws/config',
       credentials: '/h/.aws/credentials',
     });
-  });
-
-  it('skips a directory and a FIFO without waiting for a writer', async () => {
-    const fifo = join(dir, 'fifo');
-    execFileSync('mkfifo', [fifo]);
-    await mkdir(join(dir, 'adir'));
-    const files = readAwsFiles({
-      HOME: dir,
-      AWS_CONFIG_FILE: fifo,
-      AWS_SHARED_CREDENTIALS_FILE: join(dir, 'adir'),
-    });
-    assert.equal(files.config.exists, false);
-    assert.equal(files.credentials.exists, false);
-    assert.match(files.notes.join('\n'), /fifo is not a regular file \(a FIFO\); reading on without it/);
-    assert.match(files.notes.join('\n'), /adir is not a regular file \(a directory\); reading on without it/);
   });
 
   it('refuses a file over the cap, as the daemon does', async () => {

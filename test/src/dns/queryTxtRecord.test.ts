@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, describe, test } from 'node:test';
+import { after, afterEach, describe, test } from 'node:test';
 import { isAnswerTo, queryTxtRecord } from '../../../src/dns/queryTxtRecord.js';
 import type { DnsServer } from '../../../src/dns/readResolvConf.js';
 import {
@@ -9,8 +9,10 @@ import {
   startDnsTestServer,
   txt,
 } from '../../helpers/dnsTestServer.js';
+import { FakeClock, untilTrue } from '../../helpers/fakeClock.js';
 
 const NAME = 'eks.devinfra.test';
+const T0 = 1_700_000_000_000;
 const servers: DnsTestServer[] = [];
 
 async function serve(handler: DnsHandler): Promise<{ server: DnsTestServer; target: DnsServer }> {
@@ -26,6 +28,17 @@ function txtValues(packet: { answers?: unknown[] }): string[] {
   });
 }
 
+// Each test's clock, run out after it so a failed test leaves no query waiting on its socket.
+const clocks: FakeClock[] = [];
+function fakeClock(): FakeClock {
+  const clock = new FakeClock(T0);
+  clocks.push(clock);
+  return clock;
+}
+
+afterEach(() => {
+  for (const clock of clocks.splice(0)) clock.advance(60_000);
+});
 after(async () => {
   await Promise.all(servers.map((server) => server.close()));
 });
@@ -78,10 +91,15 @@ describe('queryTxtRecord', () => {
   });
 
   test('times out when only an answer from another port arrives', async () => {
-    const { target } = await serve((query) => [
+    const { server, target } = await serve((query) => [
       { packet: reply(query, { answers: [txt(NAME, 'eks-evil')] }), fromOtherPort: true },
     ]);
-    await assert.rejects(queryTxtRecord(NAME, target, 150), /no answer within 150 ms/);
+    const clock = fakeClock();
+    const asked = queryTxtRecord(NAME, target, 150, undefined, clock.timers);
+    await untilTrue(() => server.queries.length === 1);
+    assert.equal(clock.nextDue(), T0 + 150);
+    clock.advance(150);
+    await assert.rejects(asked, /no answer within 150 ms/);
   });
 
   test('asks again over TCP when the UDP answer is truncated', async () => {
@@ -106,30 +124,51 @@ describe('queryTxtRecord', () => {
     assert.ok(lines.some((line) => line.includes('truncated')));
   });
 
-  test('rejects after the timeout when the server is silent', async () => {
-    const { target } = await serve(() => []);
-    const started = Date.now();
-    await assert.rejects(queryTxtRecord(NAME, target, 100), /no answer within 100 ms/);
-    assert.ok(Date.now() - started < 1000);
+  test('rejects when its timer fires with the server silent, and only then', async () => {
+    const { server, target } = await serve(() => []);
+    const clock = fakeClock();
+    let outcome = 'pending';
+    const asked = queryTxtRecord(NAME, target, 100, undefined, clock.timers);
+    asked.catch(() => {}).finally(() => (outcome = 'settled'));
+    await untilTrue(() => server.queries.length === 1);
+    assert.equal(clock.nextDue(), T0 + 100);
+    clock.advance(99);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(outcome, 'pending');
+    clock.advance(1);
+    await assert.rejects(asked, /no answer within 100 ms/);
+    assert.equal(clock.armed, 0);
   });
 
   test('rejects when the TCP retry brings no answer in time', async () => {
-    const { target } = await serve((query, transport) =>
+    const { server, target } = await serve((query, transport) =>
       transport === 'udp' ? [{ packet: reply(query, { truncated: true }) }] : [],
     );
-    await assert.rejects(queryTxtRecord(NAME, target, 150));
+    const clock = fakeClock();
+    const asked = queryTxtRecord(NAME, target, 150, undefined, clock.timers);
+    await untilTrue(() => server.queries.some((query) => query.transport === 'tcp'));
+    // One deadline for both transports: the TCP retry arms no timer of its own.
+    assert.deepEqual([clock.armed, clock.nextDue()], [1, T0 + 150]);
+    clock.advance(150);
+    await assert.rejects(asked, /no answer within 150 ms/);
   });
 
-  test('rejects at once when nothing listens on the port (ICMP port unreachable)', async () => {
+  test('rejects with no timer fired when nothing listens on the port (ICMP port unreachable)', async () => {
     const { server, target } = await serve(() => []);
     await server.close();
-    const started = Date.now();
-    await assert.rejects(queryTxtRecord(NAME, target, 5000), { code: 'ECONNREFUSED' });
-    assert.ok(Date.now() - started < 1000);
+    const clock = fakeClock();
+    await assert.rejects(queryTxtRecord(NAME, target, 5000, undefined, clock.timers), {
+      code: 'ECONNREFUSED',
+    });
+    assert.deepEqual([clock.now(), clock.armed], [T0, 0]);
   });
 
-  test('rejects, without crashing, for an address the kernel refuses', async () => {
-    await assert.rejects(queryTxtRecord(NAME, { host: 'fe80::1%nosuchif0', port: 53 }, 5000));
+  test('rejects, without crashing or a timer left, for an address the kernel refuses', async () => {
+    const clock = fakeClock();
+    await assert.rejects(
+      queryTxtRecord(NAME, { host: 'fe80::1%nosuchif0', port: 53 }, 5000, undefined, clock.timers),
+    );
+    assert.deepEqual([clock.now(), clock.armed], [T0, 0]);
   });
 
   test('uses a fresh random query ID each time', async () => {

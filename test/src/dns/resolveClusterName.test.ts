@@ -20,6 +20,7 @@ import {
   startDnsTestServer,
   txt,
 } from '../../helpers/dnsTestServer.js';
+import { FakeClock, untilTrue } from '../../helpers/fakeClock.js';
 
 const NAME = 'eks.devinfra.test';
 const NOW = 1_700_000_000_000;
@@ -338,34 +339,54 @@ describe('transport faults', () => {
 
   test('silence is E_DNS_FAILED after attempts x timeout', async () => {
     const server = await serve(() => []);
-    const started = Date.now();
-    const error = resolveClusterName(NAME, options(server, { timeoutMs: 80, attempts: 2 }));
-    assert.equal(await codeOf(error), 'E_DNS_FAILED');
-    const elapsed = Date.now() - started;
-    assert.ok(elapsed >= 150 && elapsed < 1000, `took ${elapsed} ms`);
+    const clock = new FakeClock(NOW);
+    const error = codeOf(
+      resolveClusterName(
+        NAME,
+        options(server, { timeoutMs: 80, attempts: 2, budgetClock: clock.now, timers: clock.timers }),
+      ),
+    );
+    for (const attempt of [1, 2]) {
+      await untilTrue(() => server.queries.length === attempt && clock.armed === 1, `attempt ${attempt}`);
+      assert.equal(clock.nextDue(), NOW + 80 * attempt);
+      clock.advance(80);
+    }
+    assert.equal(await error, 'E_DNS_FAILED');
     assert.equal(server.queries.length, 2);
   });
 
   test('the total budget stops further attempts', async () => {
     const server = await serve(() => []);
-    // The budget's clock moves by each attempt's whole timeout, whenever the real timers fire.
-    let spent = 0;
+    const clock = new FakeClock(NOW);
     const timeouts: number[] = [];
     const debug = (line: string) => {
       const timeout = /^dns: asking .* timeout (\d+) ms\)$/.exec(line)?.[1];
-      if (timeout === undefined) return;
-      timeouts.push(Number(timeout));
-      spent += Number(timeout);
+      if (timeout !== undefined) timeouts.push(Number(timeout));
     };
-    const error = resolveClusterName(
-      NAME,
-      options(server, { timeoutMs: 100, attempts: 5, totalBudgetMs: 150, budgetClock: () => spent, debug }),
+    const error = codeOf(
+      resolveClusterName(
+        NAME,
+        options(server, {
+          timeoutMs: 100,
+          attempts: 5,
+          totalBudgetMs: 150,
+          budgetClock: clock.now,
+          timers: clock.timers,
+          debug,
+        }),
+      ),
     );
-    assert.equal(await codeOf(error), 'E_DNS_FAILED');
     // Two attempts of the five: 100 ms, then the 50 ms left.
+    for (const [attempt, due] of [
+      [1, NOW + 100],
+      [2, NOW + 150],
+    ] as const) {
+      await untilTrue(() => server.queries.length === attempt && clock.armed === 1, `attempt ${attempt}`);
+      assert.equal(clock.nextDue(), due);
+      clock.advance(due - clock.now());
+    }
+    assert.equal(await error, 'E_DNS_FAILED');
     assert.deepEqual(timeouts, [100, 50]);
-    // The client is done; its last datagram may still wait in the server's queue.
-    for (let i = 0; i < 500 && server.queries.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
     assert.equal(server.queries.length, 2);
   });
 
