@@ -158,7 +158,11 @@ export class LineServer {
       state.busy = true;
       release();
       this.onRefuse(why);
-      sendLine(socket, errorAnswerLine(`bad daemon request: ${message}`));
+      state.since = this.clock.now();
+      // Half-closed, not destroyed: a client still writing its long line would get a reset for the
+      // bytes it sent after the refusal and lose the answer. Its further bytes are read and dropped
+      // (busy) until it ends, or the sweep drops it.
+      if (!socket.destroyed && socket.writable) socket.end(errorAnswerLine(`bad daemon request: ${message}`));
     };
     socket.on('error', () => {});
     socket.on('close', () => {
