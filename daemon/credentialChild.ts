@@ -51,7 +51,8 @@ function readAll(stream: NodeJS.ReadableStream): Promise<string> {
     stream.setEncoding('utf8');
     stream.on('data', (chunk: string) => {
       text += chunk;
-      if (text.length > MAX_LINE_BYTES) reject(new EksTokenError('E_DAEMON', 'credential request too long'));
+      if (text.length > MAX_LINE_BYTES)
+        reject(new EksTokenError('E_CREDENTIAL_CHILD', 'credential request too long'));
     });
     stream.once('end', () => resolve(text));
     stream.once('error', reject);

@@ -48,7 +48,9 @@ export class CredentialFetcher {
   ): Promise<AwsCredentials> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.children.size >= this.limits.maxChildren)
-      return Promise.reject(failed(`${this.children.size} credential fetches are running already`));
+      return Promise.reject(
+        failed('E_TOO_MANY_FETCHES', `${this.children.size} credential fetches are running already`),
+      );
     return this.inChild(resolved, env, signal, cwd);
   }
 
@@ -91,7 +93,9 @@ export class CredentialFetcher {
       // The lifeline: never written, closed by the kernel when the daemon goes.
       const lifeline = child.stdio[3] as NodeJS.ReadableStream & { destroy(): void };
       lifeline?.on('error', () => {});
-      child.once('error', (error) => reject(failed(`cannot start the credential fetch (${error.message})`)));
+      child.once('error', (error) =>
+        reject(failed('E_CREDENTIAL_CHILD', `cannot start the credential fetch (${error.message})`)),
+      );
       child.once('close', (_code, signal_) => {
         clearTimeout(timer);
         lifeline?.destroy();
@@ -99,7 +103,10 @@ export class CredentialFetcher {
         this.children.delete(child);
         const detail = why || signal_;
         const noAnswer = () =>
-          failed(`the credential fetch ended without an answer${detail ? ` (${detail})` : ''}`);
+          failed(
+            'E_CREDENTIAL_CHILD',
+            `the credential fetch ended without an answer${detail ? ` (${detail})` : ''}`,
+          );
         if (why) return reject(noAnswer());
         let credentials: AwsCredentials | undefined;
         try {
@@ -135,6 +142,6 @@ function killGroup(child: ChildProcess): void {
   }
 }
 
-function failed(message: string): EksTokenError {
-  return new EksTokenError('E_DAEMON', message, 'the plugin makes the token itself');
+function failed(code: 'E_TOO_MANY_FETCHES' | 'E_CREDENTIAL_CHILD', message: string): EksTokenError {
+  return new EksTokenError(code, message, 'the plugin makes the token itself');
 }

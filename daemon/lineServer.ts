@@ -111,7 +111,7 @@ export class LineServer {
           this.server.close();
           return reject(
             new EksTokenError(
-              'E_DAEMON',
+              'E_NOT_UNIX_SOCKET',
               'the inherited socket is not a Unix socket',
               'use ListenStream=/path',
             ),
@@ -162,7 +162,8 @@ export class LineServer {
       // Half-closed, not destroyed: a client still writing its long line would get a reset for the
       // bytes it sent after the refusal and lose the answer. Its further bytes are read and dropped
       // (busy) until it ends, or the sweep drops it.
-      if (!socket.destroyed && socket.writable) socket.end(errorAnswerLine(`bad daemon request: ${message}`));
+      const code = why === 'busy' ? 'E_DAEMON_BUSY' : 'E_BAD_REQUEST';
+      if (!socket.destroyed && socket.writable) socket.end(errorAnswerLine(new EksTokenError(code, message)));
     };
     socket.on('error', () => {});
     socket.on('close', () => {
@@ -170,14 +171,15 @@ export class LineServer {
       this.connections.delete(socket);
     });
     socket.on('end', () => {
-      if (!state.busy) refuse('no-newline', 'the line ended without a newline');
+      if (!state.busy) refuse('no-newline', 'bad daemon request: the line ended without a newline');
     });
     socket.on('data', (chunk: Buffer) => {
       if (state.busy) return;
       const end = chunk.indexOf(10);
       const length = held + (end < 0 ? chunk.length : end);
       const { lineBytes, totalBytes } = this.sizes;
-      if (length > lineBytes) return refuse('too-long', `the line is longer than ${lineBytes} bytes`);
+      if (length > lineBytes)
+        return refuse('too-long', `bad daemon request: the line is longer than ${lineBytes} bytes`);
       if (end < 0) {
         if (this.buffered + chunk.length > totalBytes)
           return refuse('busy', 'the daemon holds too many long requests; try again');

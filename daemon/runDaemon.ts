@@ -94,7 +94,7 @@ async function claimSocket(socketPath: string, daemon: TokenDaemon): Promise<num
   }
   if (probe.state === 'unresponsive') {
     throw new EksTokenError(
-      'E_DAEMON',
+      'E_DAEMON_UNRESPONSIVE',
       `a process holds the daemon socket ${socketPath} but does not answer (${probe.detail})`,
       'stop that process (eks-token daemon status shows nothing), or remove the socket',
     );

@@ -30,6 +30,6 @@ export class SharedAbort {
   private leave(): void {
     this.waiting -= 1;
     if (this.waiting > 0 || this.pinned || this.controller.signal.aborted) return;
-    this.controller.abort(new EksTokenError('E_DAEMON', 'no client waits for this any more'));
+    this.controller.abort(new EksTokenError('E_CLIENT_GONE', 'no client waits for this any more'));
   }
 }

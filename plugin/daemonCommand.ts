@@ -89,7 +89,7 @@ export async function runDaemonCommand(args: string[], deps: PluginDeps): Promis
       const outcome = await sendControl(socketPath, sub);
       if (!outcome.ok && (outcome.reason === 'absent' || outcome.reason === 'refused')) {
         throw new EksTokenError(
-          'E_DAEMON',
+          'E_DAEMON_NOT_RUNNING',
           `no daemon is running on ${socketPath}`,
           'start one: eks-token daemon start',
         );
@@ -102,7 +102,7 @@ export async function runDaemonCommand(args: string[], deps: PluginDeps): Promis
         );
       if (!outcome.ok)
         throw new EksTokenError(
-          'E_DAEMON',
+          'E_DAEMON_UNRESPONSIVE',
           `the daemon on ${socketPath} did not answer: ${inertText(outcome.detail)}`,
         );
       const { reply } = outcome;

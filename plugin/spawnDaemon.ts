@@ -56,7 +56,7 @@ export function spawnDaemon(
 export function requireSelfPath(deps: PluginDeps): string {
   if (!deps.selfPath)
     throw new EksTokenError(
-      'E_DAEMON',
+      'E_DAEMON_START',
       'cannot tell which eks-token script is running',
       'run it as eks-token',
     );

@@ -39,12 +39,12 @@ export async function startDaemon(
     print(`eks-token: a daemon is already running on ${socketPath} (pid ${detail})`);
   else if (word === 'error')
     throw new EksTokenError(
-      'E_DAEMON',
+      'E_DAEMON_START',
       `the daemon did not start: ${inertText(detail.replace(/^eks-token: /, ''))}`,
     );
   else
     throw new EksTokenError(
-      'E_DAEMON',
+      'E_DAEMON_START',
       'the daemon did not start within 15 s',
       'run eks-token daemon run to see why',
     );

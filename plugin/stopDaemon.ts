@@ -21,7 +21,7 @@ export async function stopDaemon(socketPath: string, print: (text: string) => vo
     for (let waited = 0; isAlive(pid); waited += POLL_MS) {
       if (waited >= STOP_WAIT_MS)
         throw new EksTokenError(
-          'E_DAEMON',
+          'E_DAEMON_STOP',
           `the daemon (pid ${pid}) did not stop within ${STOP_WAIT_MS / 1000} s`,
           `kill ${pid}`,
         );
@@ -31,7 +31,10 @@ export async function stopDaemon(socketPath: string, print: (text: string) => vo
   } else if (outcome.reason === 'absent' || outcome.reason === 'refused') {
     print(`eks-token: no daemon is running on ${socketPath}`);
   } else {
-    throw new EksTokenError('E_DAEMON', `the daemon on ${socketPath} did not answer: ${outcome.detail}`);
+    throw new EksTokenError(
+      'E_DAEMON_UNRESPONSIVE',
+      `the daemon on ${socketPath} did not answer: ${outcome.detail}`,
+    );
   }
   removeLeftovers(socketPath, !outcome.ok && outcome.reason === 'refused');
 }

@@ -35,7 +35,7 @@ export function holdAnswerLine(held: boolean): string {
   return `${JSON.stringify({ v: PROTOCOL_VERSION, ok: true, held })}\n`;
 }
 
-/** Checks the credentials of a `hold` request (daemon side); throws E_DAEMON. */
+/** Checks the credentials of a `hold` request (daemon side); throws E_BAD_REQUEST. */
 export function parseHeldCredentials(raw: unknown): HeldCredentials {
   const c = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
   const secret = (v: unknown) =>
@@ -46,9 +46,9 @@ export function parseHeldCredentials(raw: unknown): HeldCredentials {
     !secret(c.secretAccessKey) ||
     !secret(c.sessionToken)
   )
-    throw new EksTokenError('E_DAEMON', 'bad daemon request: credentials are not temporary credentials');
+    throw new EksTokenError('E_BAD_REQUEST', 'bad daemon request: credentials are not temporary credentials');
   if (typeof c.expiration !== 'number' || !Number.isSafeInteger(c.expiration))
-    throw new EksTokenError('E_DAEMON', 'bad daemon request: credentials.expiration is not a time');
+    throw new EksTokenError('E_BAD_REQUEST', 'bad daemon request: credentials.expiration is not a time');
   return c as unknown as HeldCredentials;
 }
 

@@ -14,7 +14,7 @@ const KNOWN_FIELDS = new Set<string>([...STRING_FIELDS, 'forwardSessionName', 't
 
 /**
  * Parses and validates one request line. Strict on purpose: an unknown field could be something that
- * decides the token, so it is refused rather than ignored. Throws E_DAEMON with a one-line reason
+ * decides the token, so it is refused rather than ignored. Throws E_BAD_REQUEST with a one-line reason
  * (E_UNKNOWN_OP for an operation this daemon does not know).
  */
 export function parseDaemonRequest(line: string): DaemonRequest {
@@ -133,5 +133,5 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 function bad(reason: string): EksTokenError {
-  return new EksTokenError('E_DAEMON', `bad daemon request: ${reason}`);
+  return new EksTokenError('E_BAD_REQUEST', `bad daemon request: ${reason}`);
 }

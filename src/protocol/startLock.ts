@@ -54,7 +54,7 @@ function lockIsStale(lockPath: string): boolean {
 
 function lockError(lockPath: string, cause: unknown): EksTokenError {
   return new EksTokenError(
-    'E_DAEMON',
+    'E_START_LOCK',
     `cannot take the daemon start lock ${lockPath}`,
     'remove the lock file',
     {

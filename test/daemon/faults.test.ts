@@ -62,12 +62,14 @@ async function assertAnswersTokens(): Promise<void> {
 
 test('garbage, truncated and oversized lines get one error line each; the daemon keeps answering', async () => {
   const garbage = JSON.parse(await exchange('hello daemon\n'));
-  assert.deepEqual([garbage.v, garbage.ok, garbage.error.code], [1, false, 'E_DAEMON']);
+  assert.deepEqual([garbage.v, garbage.ok, garbage.error.code], [1, false, 'E_BAD_REQUEST']);
   assert.match(garbage.error.message, /not JSON/);
   const truncated = await exchange('{"v":1,"op":"pi', true);
   assert.match(JSON.parse(truncated).error.message, /ended without a newline/);
+  assert.equal(JSON.parse(truncated).error.code, 'E_BAD_REQUEST');
   const oversized = await exchange('x'.repeat(MAX_REQUEST_BYTES + 1024));
   assert.match(JSON.parse(oversized).error.message, new RegExp(`longer than ${MAX_REQUEST_BYTES} bytes`));
+  assert.equal(JSON.parse(oversized).error.code, 'E_BAD_REQUEST');
   const wrongVersion = JSON.parse(await exchange('{"v":99,"op":"ping"}\n'));
   assert.match(wrongVersion.error.message, /protocol version 99/);
   assert.equal((await exchange('{"v":1,"op":"ping"}\n')).split('\n').length, 2);
@@ -262,10 +264,10 @@ test('a daemon from before `exec` (E_UNKNOWN_OP) is asked for a token instead', 
   }
 });
 
-test('a daemon that fails (E_DAEMON) is asked once; the plugin mints in-process', async () => {
+test('a daemon that fails (E_CREDENTIAL_CHILD) is asked once; the plugin mints in-process', async () => {
   const fake = await oneAnswerDaemon(
     'failing',
-    '{"v":1,"ok":false,"error":{"code":"E_DAEMON","message":"the credential fetch ended without an answer"}}\n',
+    '{"v":1,"ok":false,"error":{"code":"E_CREDENTIAL_CHILD","message":"the credential fetch ended without an answer"}}\n',
   );
   try {
     const r = await h.run(['token', '-i', 'eks-a', '--region', 'eu-west-1', '--daemon', 'on'], fake.env);

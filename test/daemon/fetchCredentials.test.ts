@@ -6,6 +6,7 @@ import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { CredentialFetcher } from '../../daemon/fetchCredentials.js';
 import { resolveStsEndpoint } from '../../src/aws/resolveStsEndpoint.js';
+import { isEksTokenError } from '../../src/shared/EksTokenError.js';
 import type { ResolvedRequest } from '../../src/token/mintToken.js';
 import { waitFor } from '../helpers/daemonHarness.js';
 import { groupMembers, hangingHelper, killGroup } from '../helpers/processGroups.js';
@@ -52,7 +53,10 @@ test('a fetch past its time limit is killed with its whole process group (helper
   const fetching = fetcher.fetch(request('hang'), env);
   const pgid = await helperGroup();
   assert.ok(groupMembers(pgid).length >= 3, 'child, helper and its grandchild are running');
-  await assert.rejects(fetching, /timed out/);
+  await assert.rejects(
+    fetching,
+    (e: unknown) => isEksTokenError(e) && e.code === 'E_CREDENTIAL_CHILD' && /timed out/.test(e.message),
+  );
   await waitFor(
     () => groupMembers(pgid).length === 0,
     5000,
@@ -83,7 +87,10 @@ test('no fetch starts for a client that has gone, and none waits behind a full h
   const running = fetcher.fetch(request('hang'), env, first.signal);
   const pgid = await helperGroup();
   // The one slot is taken: another identity is refused at once (the plugin makes its own token).
-  await assert.rejects(fetcher.fetch(request('mark'), env), /running already/);
+  await assert.rejects(
+    fetcher.fetch(request('mark'), env),
+    (e: unknown) => isEksTokenError(e) && e.code === 'E_TOO_MANY_FETCHES',
+  );
   first.abort();
   await assert.rejects(running);
   await waitFor(() => groupMembers(pgid).length === 0, 5000);

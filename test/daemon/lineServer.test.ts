@@ -167,13 +167,17 @@ test(
       open.push(first);
       first.on('error', () => {}).write('b'.repeat(900_000));
       await waitFor(() => big.heldBytes === 900_000, 5000);
-      assert.match(await exchange('c'.repeat(900_000)), /too many long requests/);
+      const busy = await exchange('c'.repeat(900_000));
+      assert.match(busy, /too many long requests/);
+      assert.equal(JSON.parse(busy).error.code, 'E_DAEMON_BUSY');
       // Once the first has gone, its bytes are let go: a long line is served again.
       first.destroy();
       await waitFor(() => big.heldBytes === 0, 5000);
       assert.deepEqual(JSON.parse(await exchange(`${'d'.repeat(900_000)}\n`)), { length: 900_000 });
       // Over the line limit: refused as too long.
-      assert.match(await exchange('e'.repeat(1100 * 1024)), /longer than 1048576 bytes/);
+      const tooLong = await exchange('e'.repeat(1100 * 1024));
+      assert.match(tooLong, /longer than 1048576 bytes/);
+      assert.equal(JSON.parse(tooLong).error.code, 'E_BAD_REQUEST');
       // The first left in mid-line: counted too.
       assert.deepEqual(refusals, ['busy', 'no-newline', 'too-long']);
     } finally {

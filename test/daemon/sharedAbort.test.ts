@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SharedCache } from '../../daemon/tokenCache.js';
+import { isEksTokenError } from '../../src/shared/EksTokenError.js';
 
 interface Value {
   expiresAt: number;
@@ -36,7 +37,8 @@ test('shared making is aborted only once every caller waiting for it has gone', 
   assert.equal(seen[0]?.aborted, false, 'one caller still waits');
   callers[2]?.abort();
   assert.equal(seen[0]?.aborted, true);
-  for (const wait of waits) await assert.rejects(wait, /no client waits/);
+  for (const wait of waits)
+    await assert.rejects(wait, (e: unknown) => isEksTokenError(e) && e.code === 'E_CLIENT_GONE');
 });
 
 test('a caller without a signal (a renewal) keeps the making going; a caller after an abort starts anew', async () => {

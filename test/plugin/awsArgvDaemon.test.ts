@@ -64,7 +64,7 @@ test('the plugin sends the aws command line itself to the daemon (the hot path),
               stdout: 'FROM-HOT-PATH\n',
               stderr: '',
             }
-          : { v: PROTOCOL_VERSION, ok: false, error: { code: 'E_DAEMON', message: 'stand-in' } };
+          : { v: PROTOCOL_VERSION, ok: false, error: { code: 'E_CREDENTIAL_CHILD', message: 'stand-in' } };
       socket.end(`${JSON.stringify(answer)}\n`);
     });
   });

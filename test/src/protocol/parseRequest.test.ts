@@ -11,13 +11,13 @@ import type { TokenRequest } from '../../../src/token/parseCommandLine.js';
 
 const RUNS = 1000;
 
-/** Either a valid request or an E_DAEMON (E_UNKNOWN_OP) refusal: nothing else may come out of the parser. */
+/** Either a valid request or an E_BAD_REQUEST (E_UNKNOWN_OP) refusal: nothing else may come out of the parser. */
 function parsesOrRefuses(line: string): void {
   try {
     parseDaemonRequest(line);
   } catch (error) {
     assert.ok(
-      isEksTokenError(error) && (error.code === 'E_DAEMON' || error.code === 'E_UNKNOWN_OP'),
+      isEksTokenError(error) && (error.code === 'E_BAD_REQUEST' || error.code === 'E_UNKNOWN_OP'),
       String(error),
     );
     assert.doesNotMatch(error.message, /\n/);
@@ -239,7 +239,7 @@ test('a hold request round-trips; anything but temporary credentials with a time
   for (const c of bad)
     assert.throws(
       () => parseDaemonRequest(holdRequestLine(request, {}, c as never)),
-      (e: unknown) => isEksTokenError(e) && e.code === 'E_DAEMON',
+      (e: unknown) => isEksTokenError(e) && e.code === 'E_BAD_REQUEST',
       JSON.stringify(c),
     );
 });
