@@ -1,7 +1,7 @@
+import type { AwsCredentials } from '../src/aws/AwsCredentials.js';
 import { staticEnvCredentials } from '../src/aws/staticEnvCredentials.js';
 import { isEksTokenError } from '../src/shared/EksTokenError.js';
 import type { ResolvedRequest } from '../src/token/mintToken.js';
-import type { AwsCredentials } from '../src/token/presignToken.js';
 import { type CallerIdentity, credentialSourceKey } from './identityKey.js';
 import { SharedCache } from './tokenCache.js';
 

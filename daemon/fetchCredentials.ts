@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import type { AwsCredentials } from '../src/aws/AwsCredentials.js';
 import { parseCredentialsAnswer } from '../src/protocol/credentialsAnswer.js';
 import { MAX_LINE_BYTES } from '../src/protocol/requests.js';
 import { EksTokenError } from '../src/shared/EksTokenError.js';
 import type { ResolvedRequest } from '../src/token/mintToken.js';
-import type { AwsCredentials } from '../src/token/presignToken.js';
 
 /** Limits of the credential children. */
 export interface FetchLimits {

@@ -1,9 +1,9 @@
+import type { AwsCredentials } from '../src/aws/AwsCredentials.js';
 import { awsFilePaths } from '../src/aws/awsFilePaths.js';
 import { type TokenReply, tokenAnswerLine } from '../src/protocol/answers.js';
 import { PROTOCOL_VERSION } from '../src/protocol/requests.js';
 import { type Timers, unrefTimers } from '../src/shared/Timers.js';
 import { type MintDeps, mintDeps, signResolved } from '../src/token/mintToken.js';
-import type { AwsCredentials } from '../src/token/presignToken.js';
 import type { PreparedRequest } from './cacheKey.js';
 import { forgetSharedIni, refreshSharedIni, unreadableFile } from './configFiles.js';
 import { CredentialCache, type CredentialSource, NO_EXPIRY_REUSE_MS } from './credentialCache.js';

@@ -1,7 +1,7 @@
+import type { AwsCredentials } from '../src/aws/AwsCredentials.js';
 import type { DescribedCluster } from '../src/aws/describeCluster.js';
 import { staticEnvCredentials } from '../src/aws/staticEnvCredentials.js';
 import { resolveClusterName } from '../src/dns/resolveClusterName.js';
-import type { AwsCredentials } from '../src/token/presignToken.js';
 import { type PluginDeps, readLine } from './deps.js';
 
 /** One DescribeCluster outcome: the cluster, or why EKS did not give it. */

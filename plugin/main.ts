@@ -1,3 +1,4 @@
+import type { AwsCredentials } from '../src/aws/AwsCredentials.js';
 import type { DaemonMiss } from '../src/protocol/daemonExchange.js';
 import { askDaemon } from '../src/protocol/requestFromDaemon.js';
 import { socketPathNote } from '../src/protocol/socketPath.js';
@@ -5,7 +6,6 @@ import { EksTokenError, formatErrorLine, isEksTokenError } from '../src/shared/E
 import { VERSION } from '../src/shared/version.js';
 import { type ExecInfo, formatTokenOutput, resolveExecInfo } from '../src/token/formatExecCredential.js';
 import { parseTokenCommand, type TokenCommand } from '../src/token/parseCommandLine.js';
-import type { AwsCredentials } from '../src/token/presignToken.js';
 import { splitCommandLine } from '../src/token/splitCommandLine.js';
 import { type PluginDeps, readLine } from './deps.js';
 import { workingDirectory } from './hotPath.js';

@@ -1,6 +1,6 @@
 // One file of the AWS CLI's credential cache: STS's AssumeRole* answer as botocore's JSONFileCache
 // keeps it, and the checks that it is for the role its name stands for.
-import type { AwsCredentials } from '../token/presignToken.js';
+import type { AwsCredentials } from './AwsCredentials.js';
 
 /** What STS answered, as botocore keeps it in the file. */
 export interface CachedRoleResponse {

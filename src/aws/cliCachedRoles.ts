@@ -1,5 +1,5 @@
 import * as sts from '@aws-sdk/nested-clients/sts';
-import type { AwsCredentials } from '../token/presignToken.js';
+import type { AwsCredentials } from './AwsCredentials.js';
 import {
   assumeRoleKeyArgs,
   botocoreSessionName,

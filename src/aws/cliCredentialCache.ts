@@ -7,7 +7,7 @@ import { mkdir, open, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../shared/writeFileAtomic.js';
-import type { AwsCredentials } from '../token/presignToken.js';
+import type { AwsCredentials } from './AwsCredentials.js';
 import { type CachedRoleResponse, parseCachedResponse, renderCachedResponse } from './cliCacheFile.js';
 
 export type { CachedRoleResponse } from './cliCacheFile.js';

@@ -2,7 +2,7 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { request } from 'undici';
 import { EksTokenError, oneLine } from '../shared/EksTokenError.js';
-import type { AwsCredentials } from '../token/presignToken.js';
+import type { AwsCredentials } from './AwsCredentials.js';
 import { requirePartition } from './resolveStsEndpoint.js';
 
 /** What kubeconfig needs from EKS DescribeCluster. */

@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { externalDataInterceptor } from '@smithy/shared-ini-file-loader';
-import type { AwsCredentials } from '../token/presignToken.js';
+import type { AwsCredentials } from './AwsCredentials.js';
 import { checkProfileChain, sourceKind } from './checkProfileChain.js';
 import { type AwsFiles, type AwsSection, type AwsSetting, readAwsFiles } from './readAwsFiles.js';
 import { type AwsProfile, plainValue, profileNames, profileOf } from './readAwsProfile.js';

@@ -1,5 +1,5 @@
 import { fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
-import type { AwsCredentials } from '../token/presignToken.js';
+import type { AwsCredentials } from './AwsCredentials.js';
 import { type CliCachedRolesOptions, cliCachedRoles, type Identity } from './cliCachedRoles.js';
 import { explainCredentialError } from './explainCredentialError.js';
 import { prepareProfileCredentials } from './prepareProfileCredentials.js';

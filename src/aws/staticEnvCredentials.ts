@@ -1,5 +1,5 @@
 import { EksTokenError } from '../shared/EksTokenError.js';
-import type { AwsCredentials } from '../token/presignToken.js';
+import type { AwsCredentials } from './AwsCredentials.js';
 
 /**
  * The credentials the AWS CLI (botocore's EnvProvider, the first link of its chain) takes from

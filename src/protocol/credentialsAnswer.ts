@@ -1,7 +1,8 @@
 // The credential child's one message: the daemon sends it the resolved request on stdin, and it
 // answers on stdout with the credentials or the error.
+
+import type { AwsCredentials } from '../aws/AwsCredentials.js';
 import { EksTokenError, type EksTokenErrorCode, isEksTokenError } from '../shared/EksTokenError.js';
-import type { AwsCredentials } from '../token/presignToken.js';
 
 /** What the credential child prints on stdout: one JSON document. */
 export type CredentialsAnswer =

@@ -1,9 +1,10 @@
 // The `hold` operation: after a daemon's fetch failed for want of an MFA code, the plugin (which
 // could prompt) hands the daemon the credentials it got, so later calls from any shell with the same
 // identity need no code until they expire. What the daemon accepts: daemon/credentialCache.ts.
+
+import type { AwsCredentials } from '../aws/AwsCredentials.js';
 import { EksTokenError } from '../shared/EksTokenError.js';
 import type { TokenRequest } from '../token/parseCommandLine.js';
-import type { AwsCredentials } from '../token/presignToken.js';
 import { isErrorReply, parseAnswerLine } from './answers.js';
 import type { DaemonOutcome } from './daemonExchange.js';
 import { forwardedEnv } from './forwardedEnv.js';

@@ -1,10 +1,11 @@
 import { isIP } from 'node:net';
 import { checkServerIdentity } from 'node:tls';
 import { Agent, request } from 'undici';
+import type { AwsCredentials } from '../aws/AwsCredentials.js';
 import type { StsEndpoint } from '../aws/resolveStsEndpoint.js';
 import { trustExtraCaCerts } from '../aws/trustExtraCaCerts.js';
 import { EksTokenError } from '../shared/EksTokenError.js';
-import { type AwsCredentials, presignToken, TOKEN_PREFIX } from './presignToken.js';
+import { presignToken, TOKEN_PREFIX } from './presignToken.js';
 
 /** The identity STS reports for a set of credentials. */
 export interface CallerIdentity {

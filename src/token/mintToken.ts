@@ -1,3 +1,4 @@
+import type { AwsCredentials } from '../aws/AwsCredentials.js';
 import { isKnownRegion } from '../aws/knownRegions.js';
 import { resolveProfileName, resolveProfileSettings } from '../aws/resolveRegion.js';
 import { resolveStsEndpoint, type StsEndpoint } from '../aws/resolveStsEndpoint.js';
@@ -6,7 +7,7 @@ import { isDnsClusterId, isValidClusterName } from '../dns/clusterId.js';
 import { EksTokenError } from '../shared/EksTokenError.js';
 import type { MintDeps } from './mintDeps.js';
 import type { TokenRequest } from './parseCommandLine.js';
-import { type AwsCredentials, type EksToken, presignToken } from './presignToken.js';
+import { type EksToken, presignToken } from './presignToken.js';
 
 export { type MintDeps, mintDeps } from './mintDeps.js';
 

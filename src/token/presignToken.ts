@@ -1,15 +1,8 @@
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
+import type { AwsCredentials } from '../aws/AwsCredentials.js';
 import type { StsEndpoint } from '../aws/resolveStsEndpoint.js';
 import { EksTokenError } from '../shared/EksTokenError.js';
-
-/** Static AWS credentials as the SDK's providers return them. */
-export interface AwsCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-  expiration?: Date;
-}
 
 /** A minted bearer token and the instant it stops being usable. */
 export interface EksToken {

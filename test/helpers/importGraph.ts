@@ -98,7 +98,8 @@ const parsed = new Map<string, SourceImport[]>();
 
 /**
  * Every broken rule of the layout: daemon/ never imports plugin/, src/ imports neither, no import
- * cycles (type-only included), every import() names a source file (each is a bundle boundary).
+ * cycles (type-only included) among files or among src/'s concept folders, every import() names a
+ * source file (each is a bundle boundary).
  */
 export function architectureViolations(sources: Map<string, string>): string[] {
   const known = new Set(sources.keys());
@@ -121,5 +122,15 @@ export function architectureViolations(sources: Map<string, string>): string[] {
       problems.push(`${where}: src/ uses ${top(i.target)}/`);
   }
   for (const cycle of findCycles(imports)) problems.push(`import cycle: ${cycle.join(' -> ')}`);
+  // Concept folders under src/ depend one way too: a file cycle can hide in a folder-level one.
+  const folder = (path: string) => path.split('/').slice(0, 2).join('/');
+  const folderEdges = new Map<string, SourceImport>();
+  for (const i of imports) {
+    if (!i.target || top(i.from) !== 'src' || top(i.target) !== 'src') continue;
+    const [from, target] = [folder(i.from), folder(i.target)];
+    if (from !== target) folderEdges.set(`${from}>${target}`, { ...i, from, target });
+  }
+  for (const cycle of findCycles([...folderEdges.values()]))
+    problems.push(`folder cycle: ${cycle.join(' -> ')}`);
   return problems;
 }
