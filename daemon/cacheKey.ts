@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { TokenRequest } from '../src/token/parseCommandLine.js';
+import type { TokenRequest } from '../src/token/TokenRequest.js';
 import { type CallerIdentity, callerIdentity, identityStamp } from './identityKey.js';
 
 /** A token request with its cache key and the version of the files its credentials come from. */

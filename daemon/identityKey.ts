@@ -16,7 +16,7 @@ import { isAbsolute, join } from 'node:path';
 import { awsFilePaths, callerPath } from '../src/aws/awsFilePaths.js';
 import { resolveProfileName } from '../src/aws/resolveRegion.js';
 import { staticEnvCredentials } from '../src/aws/staticEnvCredentials.js';
-import type { TokenRequest } from '../src/token/parseCommandLine.js';
+import type { TokenRequest } from '../src/token/TokenRequest.js';
 import { filesStamp } from './configFiles.js';
 import { profileChain } from './profileChain.js';
 import { notForDaemon } from './unservedCounts.js';

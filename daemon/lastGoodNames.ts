@@ -1,7 +1,7 @@
 import { isDnsClusterId } from '../src/dns/clusterId.js';
 import { isEksTokenError } from '../src/shared/EksTokenError.js';
 import { type MintDeps, type ResolvedRequest, resolveRequest } from '../src/token/mintToken.js';
-import type { TokenRequest } from '../src/token/parseCommandLine.js';
+import type { TokenRequest } from '../src/token/TokenRequest.js';
 
 const KEEP_MS = 60 * 60_000;
 // A token from a remembered name lasts a few minutes: kubectl stays fast while DNS is down and

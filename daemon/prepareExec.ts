@@ -2,8 +2,9 @@ import { candidateGapNotes } from '../src/kubeconfig/blueGreenExtension.js';
 import { execAnswerLine, type TokenReply } from '../src/protocol/answers.js';
 import { isEksTokenError } from '../src/shared/EksTokenError.js';
 import { type ExecInfo, formatTokenOutput, resolveExecInfo } from '../src/token/formatExecCredential.js';
-import { parseTokenCommand, type TokenCommand, type TokenRequest } from '../src/token/parseCommandLine.js';
+import { parseTokenCommand, type TokenCommand } from '../src/token/parseCommandLine.js';
 import { splitCommandLine } from '../src/token/splitCommandLine.js';
+import type { TokenRequest } from '../src/token/TokenRequest.js';
 import { notForDaemon } from './unservedCounts.js';
 
 /** An `exec` request made ready: the token it asks for, and its answer line for a given token. */

@@ -6,7 +6,7 @@ import { errorAnswerLine } from '../src/protocol/errorAnswer.js';
 import { holdAnswerLine } from '../src/protocol/heldCredentials.js';
 import { parseDaemonRequest } from '../src/protocol/parseRequest.js';
 import { type DaemonRequest, type HeldCredentials, MAX_LINE_BYTES } from '../src/protocol/requests.js';
-import type { TokenRequest } from '../src/token/parseCommandLine.js';
+import type { TokenRequest } from '../src/token/TokenRequest.js';
 import { type PreparedRequest, prepareRequest } from './cacheKey.js';
 import { DEFAULT_LINE_LIMITS, DEFAULT_LINE_SIZES, LineServer, sendLine } from './lineServer.js';
 import { prepareExec } from './prepareExec.js';

@@ -4,7 +4,7 @@ import { trustExtraCaCerts } from '../src/aws/trustExtraCaCerts.js';
 import { EksTokenError, formatErrorLine } from '../src/shared/EksTokenError.js';
 import { fetchCallerIdentity } from '../src/token/fetchCallerIdentity.js';
 import { credentialsForRequest, type MintDeps, resolveRequest } from '../src/token/mintToken.js';
-import type { TokenRequest } from '../src/token/parseCommandLine.js';
+import type { TokenRequest } from '../src/token/TokenRequest.js';
 import type { Check } from './doctorCheck.js';
 
 type Env = Record<string, string | undefined>;

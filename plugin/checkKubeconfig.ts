@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseKubeconfig } from '../src/kubeconfig/updateKubeconfig.js';
 import { formatErrorLine } from '../src/shared/EksTokenError.js';
-import { parseTokenCommand, type TokenRequest } from '../src/token/parseCommandLine.js';
+import { parseTokenCommand } from '../src/token/parseCommandLine.js';
+import type { TokenRequest } from '../src/token/TokenRequest.js';
 import type { Check } from './doctorCheck.js';
 import { findOnPath } from './resolveCommandName.js';
 

@@ -1,7 +1,8 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { isDnsClusterId } from '../src/dns/clusterId.js';
-import { parseFlags, type TokenRequest } from '../src/token/parseCommandLine.js';
+import { parseFlags } from '../src/token/parseCommandLine.js';
+import type { TokenRequest } from '../src/token/TokenRequest.js';
 import { checkCaCerts } from './checkCaCerts.js';
 import { checkDaemon } from './checkDaemon.js';
 import { checkDaemonServes } from './checkDaemonServes.js';

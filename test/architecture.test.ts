@@ -49,7 +49,7 @@ test('each rule catches a bad import added to the real tree', () => {
     // A folder-level cycle: src/token uses src/aws, so src/aws may not use src/token.
     [
       'src/aws/knownRegions.ts',
-      "import type { TokenRequest } from '../token/parseCommandLine.js';",
+      "import type { TokenRequest } from '../token/TokenRequest.js';",
       /folder cycle: src\/aws -> src\/token -> src\/aws/,
     ],
     ['plugin/main.ts', "const m = 'yaml'; void import(m);", /import\(\) of something not a source file/],

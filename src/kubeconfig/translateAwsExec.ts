@@ -1,7 +1,8 @@
 import { basename } from 'node:path';
 import { EksTokenError } from '../shared/EksTokenError.js';
-import { TOKEN_OPTIONS, type TokenRequest } from '../token/parseCommandLine.js';
+import { TOKEN_OPTIONS } from '../token/parseCommandLine.js';
 import { parseTokenArgv, tokenOptionName } from '../token/splitCommandLine.js';
+import type { TokenRequest } from '../token/TokenRequest.js';
 
 /** The exec section's command, args and env as a kubeconfig user holds them. */
 export interface StoredExec {

@@ -4,7 +4,7 @@
 
 import type { AwsCredentials } from '../aws/AwsCredentials.js';
 import { EksTokenError } from '../shared/EksTokenError.js';
-import type { TokenRequest } from '../token/parseCommandLine.js';
+import type { TokenRequest } from '../token/TokenRequest.js';
 import { isErrorReply, parseAnswerLine } from './answers.js';
 import type { DaemonOutcome } from './daemonExchange.js';
 import { forwardedEnv } from './forwardedEnv.js';

@@ -1,5 +1,5 @@
 import { EksTokenError } from '../shared/EksTokenError.js';
-import type { TokenRequest } from '../token/parseCommandLine.js';
+import type { TokenRequest } from '../token/TokenRequest.js';
 import { unknownOpError } from './errorAnswer.js';
 import { parseHeldCredentials } from './heldCredentials.js';
 import { type ControlOp, type DaemonRequest, PROTOCOL_VERSION } from './requests.js';

@@ -1,7 +1,7 @@
 // The one socket client, for token, `exec` and control requests: one request line to the local
 // daemon, one answer back. The plugin's hot path runs it, so Node built-ins and our own tiny modules
 // only; any failure returns a reason so the caller mints in-process instead.
-import type { TokenRequest } from '../token/parseCommandLine.js';
+import type { TokenRequest } from '../token/TokenRequest.js';
 import { isPendingLine, parseTokenReply } from './answers.js';
 import {
   type DaemonDeadlines,

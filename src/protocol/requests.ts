@@ -1,6 +1,6 @@
 // The request lines a client sends the daemon. The plugin's hot path imports this module, so it may
 // use only Node built-ins and type-only imports.
-import type { TokenRequest } from '../token/parseCommandLine.js';
+import type { TokenRequest } from '../token/TokenRequest.js';
 import { forwardedEnv } from './forwardedEnv.js';
 
 /** Version of the wire protocol; a client and a daemon that disagree never exchange tokens. */

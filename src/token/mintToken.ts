@@ -6,8 +6,8 @@ import { staticEnvCredentials } from '../aws/staticEnvCredentials.js';
 import { isDnsClusterId, isValidClusterName } from '../dns/clusterId.js';
 import { EksTokenError } from '../shared/EksTokenError.js';
 import type { MintDeps } from './mintDeps.js';
-import type { TokenRequest } from './parseCommandLine.js';
 import { type EksToken, presignToken } from './presignToken.js';
+import type { TokenRequest } from './TokenRequest.js';
 
 export { type MintDeps, mintDeps } from './mintDeps.js';
 

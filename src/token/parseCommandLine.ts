@@ -1,20 +1,7 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { EksTokenError } from '../shared/EksTokenError.js';
+import type { TokenRequest } from './TokenRequest.js';
 import { validateTokenFlags } from './validateTokenFlags.js';
-
-/** Everything that decides which token is minted; the daemon keys its cache on this too. */
-export interface TokenRequest {
-  /** Cluster name, or a DNS name whose TXT record names the live cluster. */
-  clusterId: string;
-  roleArn?: string;
-  externalId?: string;
-  sessionName?: string;
-  forwardSessionName?: boolean;
-  region?: string;
-  profile?: string;
-  txtFallback?: 'literal';
-  dnsServers?: string[];
-}
 
 /** How the plugin should use the local token service. */
 export type DaemonMode = 'off' | 'on' | 'auto';

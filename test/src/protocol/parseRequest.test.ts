@@ -7,7 +7,7 @@ import { holdRequestLine } from '../../../src/protocol/heldCredentials.js';
 import { parseDaemonRequest } from '../../../src/protocol/parseRequest.js';
 import { execRequestLine, PROTOCOL_VERSION, tokenRequestLine } from '../../../src/protocol/requests.js';
 import { isEksTokenError } from '../../../src/shared/EksTokenError.js';
-import type { TokenRequest } from '../../../src/token/parseCommandLine.js';
+import type { TokenRequest } from '../../../src/token/TokenRequest.js';
 
 const RUNS = 1000;
 
