@@ -27,7 +27,7 @@ const PREPARED_LINES = 256;
 const PREPARED_BYTES = 8 * 1024 * 1024;
 // How long one look at the AWS files' version serves repeated lines. Far below the time any edit
 // takes to reach the daemon through kubectl and the plugin (> 50 ms), so edits still always count.
-const STAMP_REUSE_MS = 20;
+export const STAMP_REUSE_MS = 20;
 
 /** What the daemon needs. */
 export interface TokenDaemonOptions {
