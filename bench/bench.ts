@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { execRequestLine } from '../src/protocol/requests.js';
+import { execRequestLine } from '../src/protocol/DaemonRequest.js';
 import { startStsTestServer } from '../test/helpers/stsTestServer.js';
 import { burst } from './concurrency.js';
 import {

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { DAEMON_NODE_FLAGS } from '../plugin/spawnDaemon.js';
-import { tokenRequestLine } from '../src/protocol/requests.js';
+import { tokenRequestLine } from '../src/protocol/DaemonRequest.js';
 
 /** Throughput and latency of the daemon at one load. */
 export interface LoadResult {

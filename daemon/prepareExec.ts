@@ -1,11 +1,11 @@
-import { candidateGapNotes } from '../src/kubeconfig/blueGreenExtension.js';
-import { execAnswerLine, type TokenReply } from '../src/protocol/answers.js';
+import { candidateGapNotes } from '../src/kubeconfig/BlueGreenExtension.js';
+import { execAnswerLine, type TokenReply } from '../src/protocol/parseAnswerLine.js';
 import { isEksTokenError } from '../src/shared/EksTokenError.js';
 import { type ExecInfo, formatTokenOutput, resolveExecInfo } from '../src/token/formatExecCredential.js';
-import { parseTokenCommand, type TokenCommand } from '../src/token/parseCommandLine.js';
+import { parseTokenCommand, type TokenCommand } from '../src/token/parseTokenCommand.js';
 import { splitCommandLine } from '../src/token/splitCommandLine.js';
 import type { TokenRequest } from '../src/token/TokenRequest.js';
-import { notForDaemon } from './unservedCounts.js';
+import { notForDaemon } from './UnservedCounts.js';
 
 /** An `exec` request made ready: the token it asks for, and its answer line for a given token. */
 export interface PreparedExec {

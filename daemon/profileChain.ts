@@ -4,8 +4,8 @@ import { checkProfileChain } from '../src/aws/checkProfileChain.js';
 import { readAwsFiles } from '../src/aws/readAwsFiles.js';
 import { plainValue } from '../src/aws/readAwsProfile.js';
 import { isEksTokenError } from '../src/shared/EksTokenError.js';
-import { filesStamp } from './configFiles.js';
-import { notForDaemon } from './unservedCounts.js';
+import { filesStamp } from './filesStamp.js';
+import { notForDaemon } from './UnservedCounts.js';
 
 /** What a profile's credential chain reads and runs, as far as the AWS files say. */
 export interface ProfileChain {

@@ -1,10 +1,10 @@
 import { closeSync, unlinkSync, writeSync } from 'node:fs';
 import { probeSocket } from '../src/protocol/sendControl.js';
-import { ensureSocketDir, resolveSocketPath } from '../src/protocol/socketPath.js';
-import { withStartLock } from '../src/protocol/startLock.js';
+import { ensureSocketDir, resolveSocketPath } from '../src/protocol/trustedSocket.js';
 import { EksTokenError, formatErrorLine } from '../src/shared/EksTokenError.js';
 import { VERSION } from '../src/shared/version.js';
-import type { TokenDaemon } from './tokenDaemon.js';
+import type { TokenDaemon } from './TokenDaemon.js';
+import { withStartLock } from './withStartLock.js';
 
 /** How `daemon run` was asked to run. */
 export interface RunOptions {
@@ -41,8 +41,8 @@ export async function runDaemon(options: RunOptions): Promise<number> {
   if (early?.state === 'live') return alreadyRunning(early.pid);
   // Loaded after that first look: when many `--daemon auto` plugins race to start one, the losers
   // leave without loading the AWS SDK.
-  const { TokenService } = await import('./tokenService.js');
-  const { TokenDaemon } = await import('./tokenDaemon.js');
+  const { TokenService } = await import('./TokenService.js');
+  const { TokenDaemon } = await import('./TokenDaemon.js');
   const service = new TokenService({
     credentialChild: options.credentialChild,
     now: options.now,

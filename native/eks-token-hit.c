@@ -2,12 +2,12 @@
  * eks-token-hit: the daemon cache hit without starting Node. The launcher runs it as
  *   eks-token-hit NODE BUNDLE ARGS...
  * It answers only a clean hit: a plain token call with the daemon on (the flag scan of
- * plugin/hotPath.ts), a socket that passes the checks of src/protocol/socketPath.ts, the very request
- * line plugin/hotPath.ts sends, and an `exec` answer that parseExecReply accepts. It prints that
+ * plugin/answerFromDaemon.ts), a socket that passes the checks of src/protocol/trustedSocket.ts, the very request
+ * line plugin/answerFromDaemon.ts sends, and an `exec` answer that parseExecReply accepts. It prints that
  * answer as the Node client does (stderr, then stdout, exit 0). Anything else, and anything it cannot
  * reproduce exactly (invalid UTF-8, an unusual environment, a pending or error answer, a timeout),
  * execs `NODE BUNDLE ARGS...` with nothing printed, so the TypeScript code decides.
- * C11 and POSIX only; test/plugin/nativeClient.test.ts keeps its tables equal to the TypeScript ones.
+ * C11 and POSIX only; test/plugin/checkNativeClient.test.ts keeps its tables equal to the TypeScript ones.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -39,11 +39,11 @@ extern char **environ;
 #define SOCK_CLOEXEC 0
 #endif
 
-/* MAX_LINE_BYTES of src/protocol/requests.ts: a longer answer is handed over. */
+/* MAX_LINE_BYTES of src/protocol/DaemonRequest.ts: a longer answer is handed over. */
 #define MAX_LINE_BYTES (64 * 1024)
 /*
  * How long this client waits for a first line before it hands the connection to Node, whose own
- * deadline (DEFAULT_DEADLINES in src/protocol/daemonExchange.ts) then starts, as if it had just
+ * deadline (DEFAULT_DEADLINES in src/protocol/DaemonExchange.ts) then starts, as if it had just
  * connected. A hit takes milliseconds; fifty clients at once on a busy machine take longer, and
  * then the daemon gets the time it gets from Node clients, which connect only after Node's start.
  */
@@ -53,7 +53,7 @@ extern char **environ;
 
 static char **handover_argv;
 
-/* HANDOVER_VARIABLE of src/protocol/handedOverSocket.ts. */
+/* HANDOVER_VARIABLE of src/protocol/HandedOverSocket.ts. */
 static const char HANDOVER_VARIABLE[] = "EKS_TOKEN_HIT_HANDOVER";
 
 /* Runs the Node plugin with this process's arguments and environment; never returns. */
@@ -69,7 +69,7 @@ static _Noreturn void handover(void) {
 
 /*
  * Hands over with the connection: its request sent, its answer unread, so the Node client reads
- * the answer as its own (src/protocol/handedOverSocket.ts) and the daemon is asked once.
+ * the answer as its own (src/protocol/HandedOverSocket.ts) and the daemon is asked once.
  */
 static _Noreturn void handover_connection(int fd) {
   char value[32];
@@ -166,7 +166,7 @@ static void put_json_string(Bytes *b, const char *s) {
   put(b, "\"", 1);
 }
 
-/* ---- the flag scan of plugin/hotPath.ts ------------------------------------------------ */
+/* ---- the flag scan of plugin/answerFromDaemon.ts ------------------------------------------------ */
 
 typedef struct {
   const char *name;
@@ -174,7 +174,7 @@ typedef struct {
   char type; /* 's' string, 'b' boolean */
 } Option;
 
-/* TOKEN_OPTIONS of src/token/parseCommandLine.ts (`multiple` changes nothing the scan decides). */
+/* TOKEN_OPTIONS of src/token/parseTokenCommand.ts (`multiple` changes nothing the scan decides). */
 static const Option TOKEN_OPTIONS[] = {
     {"cluster-id", 'i', 's'},
     {"cluster-name", 0, 's'},
@@ -286,7 +286,7 @@ static int is_plain_daemon_call(int argc, char **argv, const char *env_mode) {
   return mode && (strcmp(mode, "on") == 0 || strcmp(mode, "auto") == 0);
 }
 
-/* ---- the request line: execRequestLine of src/protocol/requests.ts --------------------- */
+/* ---- the request line: execRequestLine of src/protocol/DaemonRequest.ts --------------------- */
 
 /* Where the environment is one Node reads differently (or not at all), the Node client decides. */
 static int name_len(const char *entry) {
@@ -339,7 +339,7 @@ static int request_line(Bytes *b, int argc, char **argv) {
   }
   puts_(b, "],\"env\":");
   if (!put_env(b)) return 0;
-  /* plugin/hotPath.ts's workingDirectory(): process.cwd(), left out when it cannot be had. */
+  /* plugin/answerFromDaemon.ts's workingDirectory(): process.cwd(), left out when it cannot be had. */
   char cwd[PATH_MAX];
   if (getcwd(cwd, sizeof cwd)) {
     if (!valid_utf8(cwd, strlen(cwd))) return 0;
@@ -352,7 +352,7 @@ static int request_line(Bytes *b, int argc, char **argv) {
   return 1;
 }
 
-/* ---- the socket: resolveSocketPath and trustedSocket of src/protocol/socketPath.ts ------- */
+/* ---- the socket: resolveSocketPath and trustedSocket of src/protocol/trustedSocket.ts ------- */
 
 static int is_normal_absolute(const char *p) {
   size_t n = strlen(p);
@@ -461,7 +461,7 @@ done:
   return fd;
 }
 
-/* ---- the answer: parseExecReply of src/protocol/answers.ts ----------------------------- */
+/* ---- the answer: parseExecReply of src/protocol/parseAnswerLine.ts ----------------------------- */
 
 typedef struct {
   const char *p, *end;

@@ -5,7 +5,7 @@ import { EksTokenError, formatErrorLine } from '../src/shared/EksTokenError.js';
 import { fetchCallerIdentity } from '../src/token/fetchCallerIdentity.js';
 import { credentialsForRequest, type MintDeps, resolveRequest } from '../src/token/mintToken.js';
 import type { TokenRequest } from '../src/token/TokenRequest.js';
-import type { Check } from './doctorCheck.js';
+import type { Check } from './formatCheck.js';
 
 type Env = Record<string, string | undefined>;
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { plural } from '../src/shared/plural.js';
-import type { Check } from './doctorCheck.js';
+import type { Check } from './formatCheck.js';
 
 /** The extra CA file (NODE_EXTRA_CA_CERTS, handed over by the launcher as EKS_TOKEN_EXTRA_CA_CERTS). */
 export function checkCaCerts(env: Record<string, string | undefined>): Check {

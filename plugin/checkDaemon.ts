@@ -1,6 +1,6 @@
 import { probeSocket } from '../src/protocol/sendControl.js';
-import { resolveSocketPath, socketDirOf, socketDirProblem } from '../src/protocol/socketPath.js';
-import type { Check } from './doctorCheck.js';
+import { resolveSocketPath, socketDirOf, socketDirProblem } from '../src/protocol/trustedSocket.js';
+import type { Check } from './formatCheck.js';
 
 /** The socket directory's safety and what listens on the daemon's socket. */
 export async function checkDaemon(env: Record<string, string | undefined>): Promise<Check> {

@@ -1,11 +1,11 @@
 import { awsFileProblem } from '../src/aws/awsFilePaths.js';
-import { parseDaemonRequest } from '../src/protocol/parseRequest.js';
-import { execRequestLine, MAX_REQUEST_BYTES } from '../src/protocol/requests.js';
+import { execRequestLine, MAX_REQUEST_BYTES } from '../src/protocol/DaemonRequest.js';
+import { parseDaemonRequest } from '../src/protocol/parseDaemonRequest.js';
 import { sendControl } from '../src/protocol/sendControl.js';
-import { resolveSocketPath } from '../src/protocol/socketPath.js';
+import { resolveSocketPath } from '../src/protocol/trustedSocket.js';
 import { inertText } from '../src/shared/quoteValue.js';
-import type { Check } from './doctorCheck.js';
-import { workingDirectory } from './hotPath.js';
+import { workingDirectory } from './answerFromDaemon.js';
+import type { Check } from './formatCheck.js';
 
 /**
  * Whether a token call from this shell (its environment and working directory) would be served by

@@ -1,6 +1,6 @@
 import { resolveClusterName } from '../src/dns/resolveClusterName.js';
 import { formatErrorLine } from '../src/shared/EksTokenError.js';
-import type { Check } from './doctorCheck.js';
+import type { Check } from './formatCheck.js';
 
 /** The TXT answer behind each dotted cluster id: the cluster name it names, or why there is none. */
 export async function checkDns(

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseKubeconfig } from '../src/kubeconfig/updateKubeconfig.js';
 import { formatErrorLine } from '../src/shared/EksTokenError.js';
-import { parseTokenCommand } from '../src/token/parseCommandLine.js';
+import { parseTokenCommand } from '../src/token/parseTokenCommand.js';
 import type { TokenRequest } from '../src/token/TokenRequest.js';
-import type { Check } from './doctorCheck.js';
+import type { Check } from './formatCheck.js';
 import { findOnPath } from './resolveCommandName.js';
 
 type Env = Record<string, string | undefined>;

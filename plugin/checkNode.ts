@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Check } from './doctorCheck.js';
+import type { Check } from './formatCheck.js';
 import { findOnPath, launcherOf, sameFile } from './resolveCommandName.js';
 
 /** The Node running eks-token: version, path, and whether kubectl finds it without a shell's PATH. */

@@ -1,10 +1,10 @@
-import type { DaemonMiss } from '../src/protocol/daemonExchange.js';
-import { takeHandedOverSocket } from '../src/protocol/handedOverSocket.js';
+import type { DaemonMiss } from '../src/protocol/DaemonExchange.js';
+import { takeHandedOverSocket } from '../src/protocol/HandedOverSocket.js';
 import { formatErrorLine } from '../src/shared/EksTokenError.js';
-import type { PluginDeps } from './deps.js';
+import { answerFromDaemon } from './answerFromDaemon.js';
 import { fdSink } from './fdSink.js';
-import { answerFromDaemon } from './hotPath.js';
 import { run } from './main.js';
+import type { PluginDeps } from './PluginDeps.js';
 
 // First: the native client's connection, if it handed one over, leaves the environment before
 // anything reads or forwards it (the native client sent the environment without it).

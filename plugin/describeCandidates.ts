@@ -2,7 +2,7 @@ import type { AwsCredentials } from '../src/aws/AwsCredentials.js';
 import type { DescribedCluster } from '../src/aws/describeCluster.js';
 import { staticEnvCredentials } from '../src/aws/staticEnvCredentials.js';
 import { resolveClusterName } from '../src/dns/resolveClusterName.js';
-import { type PluginDeps, readLine } from './deps.js';
+import { type PluginDeps, readLine } from './PluginDeps.js';
 
 /** One DescribeCluster outcome: the cluster, or why EKS did not give it. */
 export type DescribeOutcome =

@@ -1,5 +1,5 @@
 import { writeSync } from 'node:fs';
-import type { TextSink } from './deps.js';
+import type { TextSink } from './PluginDeps.js';
 
 /** The one fs call a sink makes (fs.writeSync); tests pass their own to provoke EAGAIN. */
 export type WriteBytes = (fd: number, bytes: Uint8Array) => number;

@@ -1,4 +1,4 @@
-import type { DaemonStatus } from '../src/protocol/controlAnswers.js';
+import type { DaemonStatus } from '../src/protocol/controlReplyParser.js';
 
 /** The human-readable status: a header, the counters and one row per cached token. */
 export function formatStatus(status: DaemonStatus): string {

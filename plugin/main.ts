@@ -1,14 +1,14 @@
 import type { AwsCredentials } from '../src/aws/AwsCredentials.js';
-import type { DaemonMiss } from '../src/protocol/daemonExchange.js';
+import type { DaemonMiss } from '../src/protocol/DaemonExchange.js';
 import { askDaemon } from '../src/protocol/requestFromDaemon.js';
-import { socketPathNote } from '../src/protocol/socketPath.js';
+import { socketPathNote } from '../src/protocol/trustedSocket.js';
 import { EksTokenError, formatErrorLine, isEksTokenError } from '../src/shared/EksTokenError.js';
 import { VERSION } from '../src/shared/version.js';
 import { type ExecInfo, formatTokenOutput, resolveExecInfo } from '../src/token/formatExecCredential.js';
-import { parseTokenCommand, type TokenCommand } from '../src/token/parseCommandLine.js';
+import { parseTokenCommand, type TokenCommand } from '../src/token/parseTokenCommand.js';
 import { splitCommandLine } from '../src/token/splitCommandLine.js';
-import { type PluginDeps, readLine } from './deps.js';
-import { workingDirectory } from './hotPath.js';
+import { workingDirectory } from './answerFromDaemon.js';
+import { type PluginDeps, readLine } from './PluginDeps.js';
 
 /** What is known about this one call before the full CLI runs. */
 export interface RunOptions {
@@ -28,7 +28,7 @@ export async function run(argv: string[], deps: PluginDeps, options: RunOptions 
         if (args.includes('--help') || args.includes('-h')) return await printHelp(deps, command);
         return await runToken(parseTokenCommand(args, deps.env, command), deps, options.daemonMiss);
       case 'daemon': {
-        const { runDaemonCommand } = await import('./daemonCommand.js');
+        const { runDaemonCommand } = await import('./runDaemonCommand.js');
         return await runDaemonCommand(args, deps);
       }
       case '--version':
@@ -46,7 +46,7 @@ export async function run(argv: string[], deps: PluginDeps, options: RunOptions 
         return await printHelp(deps, args[0] ?? 'main');
       default: {
         // Commands off the kubectl path live in their own lazily loaded modules.
-        const { findCommand } = await import('./commands.js');
+        const { findCommand } = await import('./findCommand.js');
         const handler = await findCommand(command);
         if (!handler)
           throw new EksTokenError(
@@ -149,7 +149,7 @@ async function writeToken(
   const notes =
     execInfo.clusterConfig === undefined
       ? []
-      : (await import('../src/kubeconfig/blueGreenExtension.js')).candidateGapNotes(
+      : (await import('../src/kubeconfig/BlueGreenExtension.js')).candidateGapNotes(
           execInfo.clusterConfig,
           token.clusterName,
         );
@@ -167,9 +167,9 @@ async function holdInDaemon(
   deps: PluginDeps,
   log: (line: string) => void,
 ): Promise<void> {
-  const { cliCacheEnabled } = await import('../src/aws/cliCredentialCache.js');
+  const { cliCacheEnabled } = await import('../src/aws/readCliCache.js');
   if (cliCacheEnabled(deps.env)) return;
-  const { holdInDaemon } = await import('../src/protocol/heldCredentials.js');
+  const { holdInDaemon } = await import('../src/protocol/holdInDaemon.js');
   const outcome = await holdInDaemon(cmd.request, deps.env, credentials, deps.now, workingDirectory());
   if (cmd.debug)
     log(

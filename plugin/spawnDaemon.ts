@@ -1,7 +1,7 @@
 import { type ChildProcess, type StdioOptions, spawn } from 'node:child_process';
-import { resolveSocketPath } from '../src/protocol/socketPath.js';
+import { resolveSocketPath } from '../src/protocol/trustedSocket.js';
 import { EksTokenError } from '../src/shared/EksTokenError.js';
-import type { PluginDeps } from './deps.js';
+import type { PluginDeps } from './PluginDeps.js';
 
 // All the daemon's own environment holds: each request brings its caller's. Nothing else of the
 // starting shell (no NODE_OPTIONS: an --inspect there would give any local user the daemon's keys;

@@ -1,7 +1,7 @@
 import { lstatSync, rmdirSync, unlinkSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sendControl } from '../src/protocol/sendControl.js';
-import { socketDirOf, socketDirProblem } from '../src/protocol/socketPath.js';
+import { socketDirOf, socketDirProblem } from '../src/protocol/trustedSocket.js';
 import { EksTokenError } from '../src/shared/EksTokenError.js';
 
 // A daemon stops within a second or two (it ends its credential children first); give it ten.

@@ -4,7 +4,7 @@
 //   --sanitize   build it with AddressSanitizer and UndefinedBehaviorSanitizer instead (CI)
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
-import { nativeCflags, SANITIZER_CFLAGS } from '../dist/plugin/nativeClient.js';
+import { nativeCflags, SANITIZER_CFLAGS } from '../dist/plugin/checkNativeClient.js';
 
 const SOURCE = 'native/eks-token-hit.c';
 const OUT = 'dist/native/eks-token-hit';

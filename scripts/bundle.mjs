@@ -17,7 +17,7 @@ import { build } from 'esbuild';
 import { writeThirdPartyLicenses } from './thirdPartyLicenses.mjs';
 
 const root = process.cwd();
-const ENTRIES = { cli: 'plugin/cli.ts', credentialChild: 'daemon/credentialChild.ts' };
+const ENTRIES = { cli: 'plugin/cli.ts', credentialChild: 'daemon/runCredentialChild.ts' };
 
 /** The bundle name of a lazily imported source file: its path with dots for slashes. */
 const bundleName = (absPath) => relative(root, absPath).replace(/\.ts$/, '').replace(/[/\\]/g, '.');

@@ -1,21 +1,21 @@
 import * as sts from '@aws-sdk/nested-clients/sts';
 import type { AwsCredentials } from './AwsCredentials.js';
 import {
-  assumeRoleKeyArgs,
-  botocoreSessionName,
-  isAssumeRoleProfile,
-  readRoleChain,
-  topWebIdentity,
-  webIdentityKeyArgs,
-} from './botocoreRoleArgs.js';
-import {
   type CacheKeyArgs,
   cliCacheDir,
   cliCacheEnabled,
   cliCacheKey,
   readCliCache,
   writeCliCache,
-} from './cliCredentialCache.js';
+} from './readCliCache.js';
+import {
+  assumeRoleKeyArgs,
+  botocoreSessionName,
+  isAssumeRoleProfile,
+  readRoleChain,
+  topWebIdentity,
+  webIdentityKeyArgs,
+} from './readRoleChain.js';
 
 type Env = Record<string, string | undefined>;
 type Params = { RoleArn?: string; RoleSessionName?: string; SerialNumber?: string; DurationSeconds?: number };

@@ -3,7 +3,7 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import dnsPacket, { type DecodedPacket } from 'dns-packet';
 import { nodeTimers, type Timers } from '../shared/Timers.js';
-import type { DnsResponse } from './dnsTxtAnswer.js';
+import type { DnsResponse } from './extractTxtAnswer.js';
 import { type DnsServer, formatDnsServer } from './readResolvConf.js';
 import { sameDnsName } from './sameDnsName.js';
 

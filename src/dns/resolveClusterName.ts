@@ -1,9 +1,9 @@
 import { EksTokenError } from '../shared/EksTokenError.js';
 import { quoteValue } from '../shared/quoteValue.js';
 import type { Timers } from '../shared/Timers.js';
-import { isDnsClusterId, isValidClusterName } from './clusterId.js';
-import { askDnsServers, planDnsQueries } from './dnsAskServers.js';
-import { extractTxtAnswer } from './dnsTxtAnswer.js';
+import { askDnsServers, planDnsQueries } from './askDnsServers.js';
+import { extractTxtAnswer } from './extractTxtAnswer.js';
+import { isDnsClusterId, isValidClusterName } from './isValidClusterName.js';
 
 /** How to resolve a dotted cluster id through its DNS TXT record. */
 export interface ResolveClusterNameOptions {

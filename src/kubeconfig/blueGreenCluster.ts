@@ -1,7 +1,7 @@
 import { type Document, isMap, isSeq, type YAMLMap } from 'yaml';
-import type { BlueGreenExtension } from './blueGreenExtension.js';
-import { type BundleCert, fromCaData, toCaData, uniqueCerts } from './caBundle.js';
-import { readExecExtension } from './execExtensionNode.js';
+import type { BlueGreenExtension } from './BlueGreenExtension.js';
+import { type BundleCert, fromCaData, toCaData, uniqueCerts } from './parsePemBundle.js';
+import { readExecExtension } from './setExecExtension.js';
 import type { KubeconfigCluster } from './updateKubeconfig.js';
 
 /** The name every candidate's API certificate carries, whichever cluster answers the shared address. */

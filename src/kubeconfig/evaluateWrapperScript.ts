@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { literalOf, type ShellToken, shellTokens, type WordPart } from './shellWords.js';
+import { literalOf, type ShellToken, shellTokens, type WordPart } from './shellTokens.js';
 import type { StoredExec } from './translateAwsExec.js';
 import { txtLookupName } from './txtLookupName.js';
 

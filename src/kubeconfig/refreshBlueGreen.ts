@@ -1,6 +1,6 @@
 import type { BlueGreenEntry } from './blueGreenCluster.js';
 import { blueGreenExtensionNode, TLS_SERVER_NAME } from './blueGreenCluster.js';
-import { type BundleCert, toCaData, uniqueCerts } from './caBundle.js';
+import { type BundleCert, toCaData, uniqueCerts } from './parsePemBundle.js';
 import type { KubeconfigCluster } from './updateKubeconfig.js';
 
 /** What DescribeCluster said about one cluster: its CA, that it does not exist, or nothing (it failed). */

@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { EksTokenError } from '../shared/EksTokenError.js';
-import { TOKEN_OPTIONS } from '../token/parseCommandLine.js';
+import { TOKEN_OPTIONS } from '../token/parseTokenCommand.js';
 import { parseTokenArgv, tokenOptionName } from '../token/splitCommandLine.js';
 import type { TokenRequest } from '../token/TokenRequest.js';
 

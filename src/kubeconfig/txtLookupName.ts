@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { literalOf, shellTokens, type WordPart } from './shellWords.js';
+import { literalOf, shellTokens, type WordPart } from './shellTokens.js';
 
 const LOOKUPS = new Set(['dig', 'host', 'nslookup', 'drill']);
 const FILTERS = new Set(['tr', 'head', 'tail', 'cut', 'awk', 'sed', 'grep', 'xargs', 'sort']);

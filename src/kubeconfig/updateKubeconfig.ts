@@ -1,7 +1,7 @@
 import { type Document, isMap, isScalar, isSeq, parseDocument, type YAMLMap } from 'yaml';
 import { EksTokenError } from '../shared/EksTokenError.js';
-import { setExecExtension } from './execExtensionNode.js';
 import { lastKeyWins } from './lastKeyWins.js';
+import { setExecExtension } from './setExecExtension.js';
 import { snapshotDocument, spliceDocument } from './spliceDocument.js';
 
 /** The cluster part of an entry: where the API server is and how to trust it. */

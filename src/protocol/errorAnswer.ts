@@ -1,6 +1,6 @@
 import { EksTokenError, isEksTokenError, oneLine } from '../shared/EksTokenError.js';
-import type { ErrorReply } from './answers.js';
-import { PROTOCOL_VERSION } from './requests.js';
+import { PROTOCOL_VERSION } from './DaemonRequest.js';
+import type { ErrorReply } from './parseAnswerLine.js';
 
 /**
  * The error codes of the protocol itself (an answer may also carry any code a mint reports):

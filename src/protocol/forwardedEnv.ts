@@ -4,7 +4,7 @@
 /**
  * The caller's variables the daemon gets: every one. A credential_process helper may read any
  * variable and finds its command on PATH, so credentials are resolved in the whole environment,
- * and the daemon decides which variables key its cache (daemon/identityKey.ts).
+ * and the daemon decides which variables key its cache (daemon/callerIdentity.ts).
  */
 export function forwardedEnv(env: Record<string, string | undefined>): Record<string, string> {
   const out: Record<string, string> = {};

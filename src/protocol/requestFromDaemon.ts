@@ -2,7 +2,6 @@
 // daemon, one answer back. The plugin's hot path runs it, so Node built-ins and our own tiny modules
 // only; any failure returns a reason so the caller mints in-process instead.
 import type { TokenRequest } from '../token/TokenRequest.js';
-import { isPendingLine, parseTokenReply } from './answers.js';
 import {
   type DaemonDeadlines,
   type DaemonExchange,
@@ -10,10 +9,11 @@ import {
   type DaemonMissReason,
   type DaemonOutcome,
   DEFAULT_DEADLINES,
-} from './daemonExchange.js';
-import type { HandedOverSocket } from './handedOverSocket.js';
-import { MAX_LINE_BYTES, tokenRequestLine } from './requests.js';
-import { resolveSocketPath, trustedSocket } from './socketPath.js';
+} from './DaemonExchange.js';
+import { MAX_LINE_BYTES, tokenRequestLine } from './DaemonRequest.js';
+import type { HandedOverSocket } from './HandedOverSocket.js';
+import { isPendingLine, parseTokenReply } from './parseAnswerLine.js';
+import { resolveSocketPath, trustedSocket } from './trustedSocket.js';
 
 // An answer is one line of a few KB; longer ones arrive in several reads.
 const READ_BUFFER_BYTES = 16 * 1024;

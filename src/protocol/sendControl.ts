@@ -1,9 +1,9 @@
 import { lstatSync } from 'node:fs';
-import { type ControlReplies, controlReplyParser } from './controlAnswers.js';
-import type { DaemonOutcome } from './daemonExchange.js';
+import { type ControlReplies, controlReplyParser } from './controlReplyParser.js';
+import type { DaemonOutcome } from './DaemonExchange.js';
+import { type ControlOp, controlRequestLine } from './DaemonRequest.js';
 import { exchangeWithDaemon } from './requestFromDaemon.js';
-import { type ControlOp, controlRequestLine } from './requests.js';
-import { trustedSocket } from './socketPath.js';
+import { trustedSocket } from './trustedSocket.js';
 
 /**
  * Sends one control operation to the daemon on `socketPath` and reads its answer; never rejects.

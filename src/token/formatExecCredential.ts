@@ -9,7 +9,7 @@ export interface ExecInfo {
   interactive: boolean;
   /**
    * The cluster's exec extension (spec.cluster.config, with provideClusterInfo): a blue/green entry's
-   * candidates, read by src/kubeconfig/blueGreenExtension.ts (loaded only when there is one).
+   * candidates, read by src/kubeconfig/BlueGreenExtension.ts (loaded only when there is one).
    */
   clusterConfig?: unknown;
 }

@@ -1,9 +1,9 @@
 import type { AwsCredentials } from '../aws/AwsCredentials.js';
 import { isKnownRegion } from '../aws/knownRegions.js';
-import { resolveProfileName, resolveProfileSettings } from '../aws/resolveRegion.js';
+import { resolveProfileName, resolveProfileSettings } from '../aws/resolveProfileSettings.js';
 import { resolveStsEndpoint, type StsEndpoint } from '../aws/resolveStsEndpoint.js';
 import { staticEnvCredentials } from '../aws/staticEnvCredentials.js';
-import { isDnsClusterId, isValidClusterName } from '../dns/clusterId.js';
+import { isDnsClusterId, isValidClusterName } from '../dns/isValidClusterName.js';
 import { EksTokenError } from '../shared/EksTokenError.js';
 import type { MintDeps } from './mintDeps.js';
 import { type EksToken, presignToken } from './presignToken.js';

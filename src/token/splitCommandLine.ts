@@ -1,5 +1,5 @@
 import { EksTokenError } from '../shared/EksTokenError.js';
-import { parseTokenCommand, TOKEN_OPTIONS, type TokenCommand } from './parseCommandLine.js';
+import { parseTokenCommand, TOKEN_OPTIONS, type TokenCommand } from './parseTokenCommand.js';
 
 /** A command line taken apart: the command word, and every other argument in their order. */
 export interface SplitCommandLine {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { askDaemon } from '../../src/protocol/requestFromDaemon.js';
 import { sendControl } from '../../src/protocol/sendControl.js';
-import { ensureSocketDir } from '../../src/protocol/socketPath.js';
+import { ensureSocketDir } from '../../src/protocol/trustedSocket.js';
 import {
   DaemonHarness,
   type DaemonProcess,

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { parseExecReply } from '../../src/protocol/answers.js';
+import { execRequestLine } from '../../src/protocol/DaemonRequest.js';
+import { parseExecReply } from '../../src/protocol/parseAnswerLine.js';
 import { requestFromDaemon } from '../../src/protocol/requestFromDaemon.js';
-import { execRequestLine } from '../../src/protocol/requests.js';
 import { sendControl } from '../../src/protocol/sendControl.js';
 import { fetchTokenIdentity } from '../../src/token/fetchCallerIdentity.js';
 import { DaemonHarness, issuedSecrets, KEYS, tokenOf, urlOf } from '../helpers/daemonHarness.js';

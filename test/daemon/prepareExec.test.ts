@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { prepareExec } from '../../daemon/prepareExec.js';
-import type { TokenReply } from '../../src/protocol/answers.js';
-import { PROTOCOL_VERSION } from '../../src/protocol/requests.js';
+import { PROTOCOL_VERSION } from '../../src/protocol/DaemonRequest.js';
+import type { TokenReply } from '../../src/protocol/parseAnswerLine.js';
 
 const ARGV = ['token', '-i', 'eks.devinfra.test', '--region', 'eu-west-1', '--daemon', 'on'];
 const config = (clusters: string[]) => ({

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { DaemonStatus } from '../../src/protocol/controlAnswers.js';
+import type { DaemonStatus } from '../../src/protocol/controlReplyParser.js';
 import { sendControl } from '../../src/protocol/sendControl.js';
 import { DaemonHarness, issuedSecrets, KEYS, tokenOf, urlOf } from '../helpers/daemonHarness.js';
 import { baseEnvironment, HELPER_INPUTS, SHELLS } from '../helpers/shellEnvironments.js';

@@ -106,6 +106,6 @@ describe('the unit tier rule', () => {
       'test/plugin/kubectl.test.ts',
     ])
       assert.ok(excluded.has(path), path);
-    assert.ok(unit.includes('test/src/token/parseCommandLine.test.ts'));
+    assert.ok(unit.includes('test/src/token/parseTokenCommand.test.ts'));
   });
 });

@@ -11,7 +11,7 @@ export interface SourceImport {
   kind: 'static' | 'type' | 'dynamic';
 }
 
-/** The TypeScript sources under `dirs` of `root`, by project path (e.g. `daemon/tokenDaemon.ts`). */
+/** The TypeScript sources under `dirs` of `root`, by project path (e.g. `daemon/TokenDaemon.ts`). */
 export function readSources(root: string, dirs: string[]): Map<string, string> {
   const sources = new Map<string, string>();
   for (const dir of dirs) {
@@ -132,5 +132,81 @@ export function architectureViolations(sources: Map<string, string>): string[] {
   }
   for (const cycle of findCycles([...folderEdges.values()]))
     problems.push(`folder cycle: ${cycle.join(' -> ')}`);
+  return problems;
+}
+
+/** The names a file exports: declarations marked `export` and `export { ... }` lists. */
+export function exportsOf(path: string, text: string): string[] {
+  const file = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+  const names: string[] = [];
+  for (const node of file.statements) {
+    const exported =
+      ts.canHaveModifiers(node) && ts.getModifiers(node)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+    if (ts.isExportDeclaration(node) && node.exportClause && ts.isNamedExports(node.exportClause))
+      names.push(...node.exportClause.elements.map((e) => e.name.text));
+    if (!exported) continue;
+    if (ts.isVariableStatement(node))
+      for (const d of node.declarationList.declarations) if (ts.isIdentifier(d.name)) names.push(d.name.text);
+    if (
+      (ts.isFunctionDeclaration(node) ||
+        ts.isClassDeclaration(node) ||
+        ts.isInterfaceDeclaration(node) ||
+        ts.isTypeAliasDeclaration(node) ||
+        ts.isEnumDeclaration(node)) &&
+      node.name
+    )
+      names.push(node.name.text);
+  }
+  return names;
+}
+
+// HELP is help.ts, KNOWN_REGIONS is knownRegions.ts.
+const fileNameOf = (name: string): string =>
+  /^[A-Z0-9_]+$/.test(name)
+    ? name.toLowerCase().replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase())
+    : name;
+
+/**
+ * Files not named after one of their exports (a constant's name in camelCase counts). Exempt: the
+ * entry points, named by role (`main.ts`, `cli.ts`); a file without exports must be one.
+ */
+export function namingViolations(sources: Map<string, string>): string[] {
+  const problems: string[] = [];
+  for (const [path, text] of sources) {
+    const base = posix.basename(path).replace(/\.(c|m)?ts$/, '');
+    if (base === 'main' || base === 'cli') continue;
+    const names = exportsOf(path, text);
+    if (!names.some((name) => fileNameOf(name) === base))
+      problems.push(`${path} is named after none of its exports (${names.join(', ') || 'none'})`);
+  }
+  return problems;
+}
+
+/** Files of src/protocol/ that plugin/ or daemon/ does not reach: a side's own wire code lives with it. */
+export function protocolSideViolations(sources: Map<string, string>): string[] {
+  const known = new Set(sources.keys());
+  const edges = new Map<string, string[]>();
+  for (const [path, text] of sources)
+    edges.set(
+      path,
+      importsOf(path, text, known).flatMap((i) => (i.target ? [i.target] : [])),
+    );
+  const reached = (top: string): Set<string> => {
+    const seen = new Set<string>();
+    const visit = (path: string): void => {
+      if (seen.has(path)) return;
+      seen.add(path);
+      for (const next of edges.get(path) ?? []) visit(next);
+    };
+    for (const path of known) if (path.startsWith(`${top}/`)) visit(path);
+    return seen;
+  };
+  const [plugin, daemon] = [reached('plugin'), reached('daemon')];
+  const problems: string[] = [];
+  for (const path of known) {
+    if (!path.startsWith('src/protocol/')) continue;
+    if (!plugin.has(path)) problems.push(`${path}: only daemon/ uses it; move it to daemon/`);
+    if (!daemon.has(path)) problems.push(`${path}: only plugin/ uses it; move it to plugin/`);
+  }
   return problems;
 }

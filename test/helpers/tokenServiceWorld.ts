@@ -5,11 +5,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type PreparedRequest, prepareRequest } from '../../daemon/cacheKey.js';
-import type { CredentialSource } from '../../daemon/credentialCache.js';
-import { TokenService } from '../../daemon/tokenService.js';
+import type { CredentialSource } from '../../daemon/CredentialCache.js';
+import { type PreparedRequest, prepareRequest } from '../../daemon/prepareRequest.js';
+import { TokenService } from '../../daemon/TokenService.js';
 import type { AwsCredentials } from '../../src/aws/AwsCredentials.js';
-import type { TokenReply } from '../../src/protocol/answers.js';
+import type { TokenReply } from '../../src/protocol/parseAnswerLine.js';
 import { KEYS } from './daemonHarness.js';
 import { type DnsTestServer, reply, startDnsTestServer, txt } from './dnsTestServer.js';
 import { FakeClock } from './fakeClock.js';

@@ -22,7 +22,7 @@ const PARTS = [
   'native',
   'scripts/buildNative.mjs',
   'dist/bundle',
-  'dist/plugin/nativeClient.js',
+  'dist/plugin/checkNativeClient.js',
 ];
 
 describe('the native client in a build and an install', () => {

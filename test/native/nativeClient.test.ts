@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
-import { ensureSocketDir } from '../../src/protocol/socketPath.js';
-import { TOKEN_OPTIONS } from '../../src/token/parseCommandLine.js';
+import { ensureSocketDir } from '../../src/protocol/trustedSocket.js';
+import { TOKEN_OPTIONS } from '../../src/token/parseTokenCommand.js';
 import { CLI_JS, NATIVE_HIT } from '../helpers/daemonHarness.js';
 import { NATIVE_SKIP } from '../helpers/nativeSuite.js';
 

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname } from 'node:path';
 import { after, before, test } from 'node:test';
-import { PROTOCOL_VERSION } from '../../src/protocol/requests.js';
+import { PROTOCOL_VERSION } from '../../src/protocol/DaemonRequest.js';
 import { sendControl } from '../../src/protocol/sendControl.js';
 import { CLI_JS, DaemonHarness, KEYS, tokenOf } from '../helpers/daemonHarness.js';
 

@@ -11,7 +11,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { cliCacheKey } from '../../src/aws/cliCredentialCache.js';
+import { cliCacheKey } from '../../src/aws/readCliCache.js';
 import { DaemonHarness } from '../helpers/daemonHarness.js';
 import { hasCommand } from '../helpers/hasCommand.js';
 import { runOnPty } from '../helpers/ptyRun.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { DaemonStatus } from '../../src/protocol/controlAnswers.js';
+import type { DaemonStatus } from '../../src/protocol/controlReplyParser.js';
 import { sendControl } from '../../src/protocol/sendControl.js';
 import { MAX_AWS_FILE_BYTES } from '../../src/shared/readRegularFile.js';
 import { DaemonHarness } from '../helpers/daemonHarness.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { askDaemon } from '../../src/protocol/requestFromDaemon.js';
-import { ensureSocketDir } from '../../src/protocol/socketPath.js';
+import { ensureSocketDir } from '../../src/protocol/trustedSocket.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'eks-token-client-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

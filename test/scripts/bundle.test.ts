@@ -17,7 +17,7 @@ after(() => {
 function bundle(cli: string, files: Record<string, string> = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'eks-token-bundle-'));
   dirs.push(dir);
-  const tree = { 'plugin/cli.ts': cli, 'daemon/credentialChild.ts': 'console.log("child");\n', ...files };
+  const tree = { 'plugin/cli.ts': cli, 'daemon/runCredentialChild.ts': 'console.log("child");\n', ...files };
   for (const [path, text] of Object.entries(tree)) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), text);

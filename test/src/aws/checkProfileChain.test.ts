@@ -8,7 +8,7 @@ import { checkProfileChain } from '../../../src/aws/checkProfileChain.js';
 import { prepareProfileCredentials, renderForSdk } from '../../../src/aws/prepareProfileCredentials.js';
 import { readAwsFiles } from '../../../src/aws/readAwsFiles.js';
 import { readAwsProfile } from '../../../src/aws/readAwsProfile.js';
-import { resolveProfileSettings } from '../../../src/aws/resolveRegion.js';
+import { resolveProfileSettings } from '../../../src/aws/resolveProfileSettings.js';
 import { shlexSplit } from '../../../src/aws/shlexSplit.js';
 import { EksTokenError } from '../../../src/shared/EksTokenError.js';
 import { MAX_AWS_FILE_BYTES } from '../../../src/shared/readRegularFile.js';

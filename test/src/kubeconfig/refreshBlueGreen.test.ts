@@ -11,7 +11,7 @@ import {
   blueGreenCluster,
   findBlueGreenEntries,
 } from '../../../src/kubeconfig/blueGreenCluster.js';
-import { type BundleCert, fromCaData, parsePemBundle } from '../../../src/kubeconfig/caBundle.js';
+import { type BundleCert, fromCaData, parsePemBundle } from '../../../src/kubeconfig/parsePemBundle.js';
 import { type CandidateState, refreshBlueGreen } from '../../../src/kubeconfig/refreshBlueGreen.js';
 import { stringifyKubeconfig, updateCluster } from '../../../src/kubeconfig/updateKubeconfig.js';
 

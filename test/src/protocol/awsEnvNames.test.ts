@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { callerIdentity } from '../../../daemon/identityKey.js';
+import { callerIdentity } from '../../../daemon/callerIdentity.js';
 import { forwardedEnv } from '../../../src/protocol/forwardedEnv.js';
 
 // The AWS CLI's older and default names pick the identity too: the daemon must get them and key its

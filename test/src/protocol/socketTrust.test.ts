@@ -10,7 +10,7 @@ import {
   socketPathNote,
   socketPathProblem,
   trustedSocket,
-} from '../../../src/protocol/socketPath.js';
+} from '../../../src/protocol/trustedSocket.js';
 
 const root = mkdtempSync(join(tmpdir(), 'ekst-trust-'));
 const servers: Server[] = [];

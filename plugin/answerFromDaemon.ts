@@ -1,0 +1,79 @@
+// The plugin's first move on every call: a plain token call with the daemon on is answered from the
+// daemon here, with callbacks and before anything else is loaded. The daemon parses the command line
+// and formats the answer itself (the `exec` request), so a cache hit costs the plugin a flag scan, one
+// exchange and two writes. Everything else (other commands, --help, --debug, flags that do not scan,
+// daemon misses) goes to the full CLI in main.ts.
+
+import type { DaemonMiss } from '../src/protocol/DaemonExchange.js';
+import { execRequestLine } from '../src/protocol/DaemonRequest.js';
+import { dropHandedOverSocket, type HandedOverSocket } from '../src/protocol/HandedOverSocket.js';
+import { type ExecReply, parseExecReply } from '../src/protocol/parseAnswerLine.js';
+import { exchangeWithDaemon, requestFromDaemon } from '../src/protocol/requestFromDaemon.js';
+import { resolveSocketPath } from '../src/protocol/trustedSocket.js';
+import { scanSimpleFlags, TOKEN_OPTIONS } from '../src/token/parseTokenCommand.js';
+import { splitCommandLine } from '../src/token/splitCommandLine.js';
+import type { PluginDeps } from './PluginDeps.js';
+
+/**
+ * Prints the daemon's answer and calls `answered` when it can (with the error if printing failed);
+ * otherwise calls `next`, with why the daemon did not answer when it was asked, so the full CLI
+ * does not ask again. `handed`: the native client's connection, with this call's request sent.
+ */
+export function answerFromDaemon(
+  argv: string[],
+  env: Record<string, string | undefined>,
+  now: () => number,
+  out: Pick<PluginDeps, 'stdout' | 'stderr'>,
+  answered: (error?: unknown) => void,
+  next: (miss?: DaemonMiss) => void,
+  handed?: HandedOverSocket,
+): void {
+  if (!isPlainDaemonCall(argv, env)) {
+    dropHandedOverSocket(handed);
+    next();
+    return;
+  }
+  const exchange = { line: execRequestLine(argv, env, workingDirectory()), parse: parseExecReply };
+  const settle: Parameters<typeof requestFromDaemon<ExecReply>>[3] = (outcome) => {
+    if (!outcome.ok) {
+      // Left to the plugin (a mistake it reports, say), or a daemon from before `exec` (E_UNKNOWN_OP):
+      // the full CLI runs as if the daemon had not been asked, and asks for a token itself if it
+      // should. Any other failure is handed over, so the daemon is not asked a second time.
+      const leftToUs = outcome.code === 'E_NOT_FOR_DAEMON' || outcome.code === 'E_UNKNOWN_OP';
+      next(leftToUs ? undefined : outcome);
+      return;
+    }
+    try {
+      if (outcome.reply.stderr) out.stderr.write(outcome.reply.stderr);
+      out.stdout.write(outcome.reply.stdout);
+    } catch (error) {
+      // Inside a socket callback nothing else would catch it (a closed stdout, say).
+      answered(error);
+      return;
+    }
+    answered();
+  };
+  if (handed) exchangeWithDaemon(resolveSocketPath(env), exchange, now, settle, undefined, handed);
+  else requestFromDaemon(exchange, env, now, settle);
+}
+
+/** The plugin's working directory, where a credential_process helper would run; none if it was removed. */
+export function workingDirectory(): string | undefined {
+  try {
+    return process.cwd();
+  } catch {
+    return undefined;
+  }
+}
+
+// A token call that asks the daemon, decided from flags read as parseArgs reads them. Anything the
+// scan leaves alone goes to the full CLI, which parses again and reports any mistake; --debug wants
+// the daemon's details on stderr, which the full CLI prints.
+function isPlainDaemonCall(argv: string[], env: Record<string, string | undefined>): boolean {
+  const { command, args } = splitCommandLine(argv);
+  if (command !== 'token' && command !== 'get-token') return false;
+  const values = scanSimpleFlags(args, TOKEN_OPTIONS);
+  if (!values || values.help || values.debug) return false;
+  const mode = values.daemon ?? env.EKS_TOKEN_DAEMON;
+  return mode === 'on' || mode === 'auto';
+}
