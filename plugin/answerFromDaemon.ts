@@ -9,7 +9,7 @@ import { execRequestLine } from '../src/protocol/DaemonRequest.js';
 import { dropHandedOverSocket, type HandedOverSocket } from '../src/protocol/HandedOverSocket.js';
 import { type ExecReply, parseExecReply } from '../src/protocol/parseAnswerLine.js';
 import { exchangeWithDaemon, requestFromDaemon } from '../src/protocol/requestFromDaemon.js';
-import { resolveSocketPath } from '../src/protocol/trustedSocket.js';
+import { resolveSocketPath } from '../src/protocol/resolveSocketPath.js';
 import { scanSimpleFlags, TOKEN_OPTIONS } from '../src/token/parseTokenCommand.js';
 import { splitCommandLine } from '../src/token/splitCommandLine.js';
 import type { PluginDeps } from './PluginDeps.js';

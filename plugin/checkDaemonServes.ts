@@ -1,8 +1,8 @@
 import { awsFileProblem } from '../src/aws/awsFilePaths.js';
 import { execRequestLine, MAX_REQUEST_BYTES } from '../src/protocol/DaemonRequest.js';
 import { parseDaemonRequest } from '../src/protocol/parseDaemonRequest.js';
+import { resolveSocketPath } from '../src/protocol/resolveSocketPath.js';
 import { sendControl } from '../src/protocol/sendControl.js';
-import { resolveSocketPath } from '../src/protocol/trustedSocket.js';
 import { inertText } from '../src/shared/quoteValue.js';
 import { workingDirectory } from './answerFromDaemon.js';
 import type { Check } from './formatCheck.js';

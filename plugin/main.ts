@@ -1,7 +1,7 @@
 import type { AwsCredentials } from '../src/aws/AwsCredentials.js';
 import type { DaemonMiss } from '../src/protocol/DaemonExchange.js';
 import { askDaemon } from '../src/protocol/requestFromDaemon.js';
-import { socketPathNote } from '../src/protocol/trustedSocket.js';
+import { socketPathNote } from '../src/protocol/resolveSocketPath.js';
 import { EksTokenError, formatErrorLine, isEksTokenError } from '../src/shared/EksTokenError.js';
 import { VERSION } from '../src/shared/version.js';
 import { type ExecInfo, formatTokenOutput, resolveExecInfo } from '../src/token/formatExecCredential.js';

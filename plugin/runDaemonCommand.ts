@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path';
+import { resolveSocketPath } from '../src/protocol/resolveSocketPath.js';
 import { sendControl } from '../src/protocol/sendControl.js';
-import { resolveSocketPath } from '../src/protocol/trustedSocket.js';
 import { EksTokenError } from '../src/shared/EksTokenError.js';
 import { plural } from '../src/shared/plural.js';
 import { inertText } from '../src/shared/quoteValue.js';

@@ -1,5 +1,5 @@
 import { type ChildProcess, type StdioOptions, spawn } from 'node:child_process';
-import { resolveSocketPath } from '../src/protocol/trustedSocket.js';
+import { resolveSocketPath } from '../src/protocol/resolveSocketPath.js';
 import { EksTokenError } from '../src/shared/EksTokenError.js';
 import type { PluginDeps } from './PluginDeps.js';
 

@@ -13,7 +13,8 @@ import {
 import { MAX_LINE_BYTES, tokenRequestLine } from './DaemonRequest.js';
 import type { HandedOverSocket } from './HandedOverSocket.js';
 import { isPendingLine, parseTokenReply } from './parseAnswerLine.js';
-import { resolveSocketPath, trustedSocket } from './trustedSocket.js';
+import { resolveSocketPath } from './resolveSocketPath.js';
+import { trustedSocket } from './trustedSocket.js';
 
 // An answer is one line of a few KB; longer ones arrive in several reads.
 const READ_BUFFER_BYTES = 16 * 1024;

@@ -4,13 +4,8 @@ import { createConnection, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import {
-  currentUid,
-  resolveSocketPath,
-  socketPathNote,
-  socketPathProblem,
-  trustedSocket,
-} from '../../../src/protocol/trustedSocket.js';
+import { resolveSocketPath, socketPathNote } from '../../../src/protocol/resolveSocketPath.js';
+import { currentUid, socketPathProblem, trustedSocket } from '../../../src/protocol/trustedSocket.js';
 
 const root = mkdtempSync(join(tmpdir(), 'ekst-trust-'));
 const servers: Server[] = [];
