@@ -57,6 +57,12 @@ export interface CliCachedRoles {
   roleAssumer(source: Identity, params: Params): Promise<Identity>;
   /** The SDK's roleAssumerWithWebIdentity (fromIni, fromTokenFile), through the cache. */
   roleAssumerWithWebIdentity(params: Params): Promise<Identity>;
+  /**
+   * The web identity botocore takes before the profile's keys, SSO and credential_process (its
+   * provider comes right after environment keys and a role profile's AssumeRole), when the
+   * environment or the profile in effect sets one; its settings as botocore picks them.
+   */
+  webIdentityFirst: { roleArn: string; tokenFile: string; sessionName: string | undefined } | undefined;
 }
 
 /**
@@ -115,6 +121,7 @@ export async function cliCachedRoles(o: CliCachedRolesOptions): Promise<CliCache
   };
 
   return {
+    webIdentityFirst: isAssumeRoleProfile(top) ? undefined : webTop,
     async cachedProfileRole() {
       return isAssumeRoleProfile(top) ? cached(assumeRoleKeyArgs(top)) : undefined;
     },

@@ -82,9 +82,10 @@ export function topWebIdentity(
   env: Env,
   top: ProfileSettings | undefined,
   explicitProfile: boolean,
-): { roleArn: string; sessionName: string | undefined } | undefined {
+): { roleArn: string; tokenFile: string; sessionName: string | undefined } | undefined {
   const pick = (envName: string, key: string) => (!explicitProfile ? env[envName] : undefined) ?? top?.[key];
   const roleArn = pick('AWS_ROLE_ARN', 'role_arn');
-  if (!pick('AWS_WEB_IDENTITY_TOKEN_FILE', 'web_identity_token_file') || !roleArn) return undefined;
-  return { roleArn, sessionName: pick('AWS_ROLE_SESSION_NAME', 'role_session_name') || undefined };
+  const tokenFile = pick('AWS_WEB_IDENTITY_TOKEN_FILE', 'web_identity_token_file');
+  if (!tokenFile || !roleArn) return undefined;
+  return { roleArn, tokenFile, sessionName: pick('AWS_ROLE_SESSION_NAME', 'role_session_name') || undefined };
 }

@@ -1,4 +1,8 @@
-import { fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import {
+  fromNodeProviderChain,
+  fromTemporaryCredentials,
+  fromTokenFile,
+} from '@aws-sdk/credential-providers';
 import type { AwsCredentials } from './AwsCredentials.js';
 import { type CliCachedRolesOptions, cliCachedRoles, type Identity } from './cliCachedRoles.js';
 import { explainCredentialError } from './explainCredentialError.js';
@@ -41,12 +45,9 @@ export async function resolveCredentials(request: CredentialRequest): Promise<Aw
   };
   // Callers that name no profile in effect get the SDK's own choice (--profile, else AWS_PROFILE).
   const profile = request.profileInEffect ?? request.profile;
-  const env = request.env ?? process.env;
-  // The AWS files as botocore reads them: a profile's own keys, and the SDK's view for other sources.
-  const fixed =
-    request.baseCredentials ??
-    (await prepareProfileCredentials(env, profile ?? (env.AWS_PROFILE || 'default')));
-  const base = fixed ? async () => fixed : await profileChain(request, profile, logger);
+  const base = request.baseCredentials
+    ? async () => request.baseCredentials as AwsCredentials
+    : await profileCredentials(request, profile, logger);
   const provider = request.roleArn
     ? fromTemporaryCredentials({
         masterCredentials: base,
@@ -73,22 +74,37 @@ export async function resolveCredentials(request: CredentialRequest): Promise<Aw
   }
 }
 
-// The SDK's chain for the profile in effect, with the AWS CLI's role cache looked at first: a cached
-// role session needs no MFA code and no AWS call.
-async function profileChain(
+// The profile in effect's credentials in botocore's order: a role profile's AssumeRole, else web
+// identity (the environment's first), else the profile's own keys, else the SDK's chain for it; the
+// AWS CLI's role cache is looked at first (a cached role session needs no MFA code and no AWS call).
+async function profileCredentials(
   request: CredentialRequest,
   profile: string | undefined,
   logger: CliCachedRolesOptions['logger'],
 ): Promise<() => Promise<Identity>> {
   const env = request.env ?? process.env;
+  const name = profile ?? (env.AWS_PROFILE || 'default');
   const roles = await cliCachedRoles({
     env,
-    profile: profile ?? (env.AWS_PROFILE || 'default'),
+    profile: name,
     explicitProfile: request.profile !== undefined,
     region: request.region,
     now: request.now,
     logger,
   });
+  // The AWS files as botocore reads them (checked first): a profile's own keys, and the SDK's view.
+  const keys = await prepareProfileCredentials(env, name);
+  const web = roles.webIdentityFirst;
+  if (web)
+    return fromTokenFile({
+      webIdentityTokenFile: web.tokenFile,
+      roleArn: web.roleArn,
+      ...(web.sessionName ? { roleSessionName: web.sessionName } : {}),
+      roleAssumerWithWebIdentity: roles.roleAssumerWithWebIdentity,
+      clientConfig: { region: request.region },
+      logger,
+    });
+  if (keys) return async () => keys;
   const chain = fromNodeProviderChain({
     ...(profile ? { profile } : {}),
     mfaCodeProvider: request.mfaCodeProvider,

@@ -230,6 +230,33 @@ describe('one MFA prompt per role session, shared with the AWS CLI cache', {
     );
   });
 
+  it('web identity in the environment before the default profile keys, as aws; not with --profile', async () => {
+    const webRole = `arn:aws:iam::${ACCOUNT}:role/WebRole`;
+    const jwt = fakeWebIdentityToken({ sub: 'system:serviceaccount:ci:deployer' });
+    sts.addRole({ roleArn: webRole, webIdentityTokens: [jwt] });
+    writeFileSync(join(home, 'token.jwt'), jwt);
+    const keys = (process.env.EKS_TOKEN_TEST_BASE ?? '').replace('[base]', '[default]');
+    writeFileSync(join(home, '.aws', 'credentials'), keys, { mode: 0o600 });
+    const web = {
+      AWS_PROFILE: undefined,
+      AWS_WEB_IDENTITY_TOKEN_FILE: join(home, 'token.jwt'),
+      AWS_ROLE_ARN: webRole,
+      AWS_DEFAULT_REGION: 'eu-west-1',
+    };
+    const webSessions = () => sts.roleSessions().filter((s) => s.roleArn === webRole && s.ok);
+    // eks-token first takes the web identity; aws then finds the session it cached under botocore's key.
+    assert.equal(await ours(web), 0);
+    assert.equal(webSessions().length, 1, JSON.stringify(sts.roleSessions()));
+    assert.equal(await theirs(web), 0);
+    assert.equal(webSessions().length, 1, JSON.stringify(sts.roleSessions()));
+    // --profile turns the environment's web identity off for aws: the profile's own keys sign.
+    const explicit = await runOnPty([CLI, 'token', '-i', 'demo', '--profile', 'default'], env(web), CODE);
+    assert.equal(explicit.code, 0, explicit.output);
+    const url = Buffer.from(/k8s-aws-v1\.([\w-]+)/.exec(explicit.output)?.[1] ?? '', 'base64url').toString();
+    assert.match(url, new RegExp(`X-Amz-Credential=${/aws_access_key_id = (\S+)/.exec(keys)?.[1]}%2F`));
+    assert.equal(webSessions().length, 1);
+  });
+
   describe('with the daemon, across shells', () => {
     let harness: DaemonHarness;
     beforeEach(async () => {
