@@ -1,31 +1,44 @@
 import { lstatSync, rmdirSync, unlinkSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { sendControl } from '../src/protocol/sendControl.js';
 import { socketDirOf, socketDirProblem } from '../src/protocol/trustedSocket.js';
 import { EksTokenError } from '../src/shared/EksTokenError.js';
+import { nodeTimers, type Timers } from '../src/shared/Timers.js';
 
 // A daemon stops within a second or two (it ends its credential children first); give it ten.
 const STOP_WAIT_MS = 10_000;
 const POLL_MS = 50;
+
+/** The clock and timers of the wait for the old process; tests pass a fake clock's. */
+export interface StopClock {
+  now: () => number;
+  timers: Timers;
+}
+
+const NODE_STOP_CLOCK: StopClock = { now: () => performance.now(), timers: nodeTimers };
 
 /**
  * `daemon stop`: stops the running daemon and returns once its process is gone; then removes a
  * stale socket file and the socket directory when it is private and left empty. `daemon restart`
  * starts after it: a new daemon's socket is safe from the old process.
  */
-export async function stopDaemon(socketPath: string, print: (text: string) => void): Promise<void> {
+export async function stopDaemon(
+  socketPath: string,
+  print: (text: string) => void,
+  clock: StopClock = NODE_STOP_CLOCK,
+): Promise<void> {
   const outcome = await sendControl(socketPath, 'stop');
   if (outcome.ok) {
     const pid = outcome.reply.pid;
+    const giveUpAt = clock.now() + STOP_WAIT_MS;
     // Until the old process is gone it may still remove "its" socket file: a new daemon's.
-    for (let waited = 0; isAlive(pid); waited += POLL_MS) {
-      if (waited >= STOP_WAIT_MS)
+    while (isAlive(pid)) {
+      if (clock.now() >= giveUpAt)
         throw new EksTokenError(
           'E_DAEMON_STOP',
           `the daemon (pid ${pid}) did not stop within ${STOP_WAIT_MS / 1000} s`,
           `kill ${pid}`,
         );
-      await sleep(POLL_MS);
+      await new Promise((resolve) => clock.timers.setTimeout(() => resolve(undefined), POLL_MS));
     }
     print(`eks-token: stopped the daemon (pid ${pid})`);
   } else if (outcome.reason === 'absent' || outcome.reason === 'refused') {

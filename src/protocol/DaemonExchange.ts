@@ -1,5 +1,6 @@
 // What a client's exchange with the daemon is: the request and its check, the deadlines, and the
 // outcome. The plugin's hot path imports this module, so it may use only type-only imports.
+import type { Timers } from '../shared/Timers.js';
 import type { ErrorReply, TokenReply } from './parseAnswerLine.js';
 
 /** Why the daemon was not used; `absent` and `refused` mean no daemon is running. */
@@ -28,6 +29,8 @@ export interface DaemonDeadlines {
   answerMs: number;
   /** After the daemon said it is fetching credentials (child process, maybe AssumeRole). */
   pendingMs: number;
+  /** The timers the deadlines run on: Node's when absent; a test's fake clock's. */
+  timers?: Timers;
 }
 
 /**

@@ -1,6 +1,7 @@
 // The one socket client, for token, `exec` and control requests: one request line to the local
 // daemon, one answer back. The plugin's hot path runs it, so Node built-ins and our own tiny modules
 // only; any failure returns a reason so the caller mints in-process instead.
+import type { Timers } from '../shared/Timers.js';
 import type { TokenRequest } from '../token/TokenRequest.js';
 import {
   type DaemonDeadlines,
@@ -18,6 +19,12 @@ import { trustedSocket } from './trustedSocket.js';
 
 // An answer is one line of a few KB; longer ones arrive in several reads.
 const READ_BUFFER_BYTES = 16 * 1024;
+
+// Node's timers, written out here: src/shared/Timers.ts would be one more module on the hot path.
+const NODE_TIMERS: Timers = {
+  setTimeout: (run, ms) => setTimeout(run, ms),
+  clearTimeout: (timer) => clearTimeout(timer as NodeJS.Timeout | undefined),
+};
 
 /** Asks the daemon for a token; never rejects. A promise over `requestFromDaemon`. */
 export function askDaemon(
@@ -107,14 +114,15 @@ export function exchangeWithDaemon<T extends { ok: true }>(
     setImmediate(() =>
       done ? socket.destroy() : finish(miss('timeout', what === 'no answer' ? firstWait : what)),
     );
-  let timer: NodeJS.Timeout | undefined;
+  const timers = deadlines.timers ?? NODE_TIMERS;
+  let timer: unknown;
   // Armed once connected, after Node has sent the line (its own 'connect' listener, added by the
   // write, runs first): a first setTimeout in a process costs 0.5-0.8 ms, spent while the daemon
   // works. A Unix socket connects or fails at once (a full backlog is EAGAIN), so nothing waits untimed.
-  if (handed) timer = setTimeout(expire, deadlines.answerMs);
+  if (handed) timer = timers.setTimeout(expire, deadlines.answerMs);
   else
     socket.once('connect', () => {
-      if (!done) timer = setTimeout(expire, deadlines.answerMs);
+      if (!done) timer = timers.setTimeout(expire, deadlines.answerMs);
     });
   const finish = (outcome: DaemonOutcome<T>) => {
     if (done) return;
@@ -124,9 +132,10 @@ export function exchangeWithDaemon<T extends { ok: true }>(
       // it), a stream on kubectl's pipe. The plugin exits before the timer; a long-lived caller
       // gets the socket closed all the same.
       socket.unref();
-      timer?.unref();
+      // (A fake clock's timer keeps nothing alive and has no unref.)
+      (timer as { unref?: () => void } | undefined)?.unref?.();
     } else {
-      clearTimeout(timer);
+      timers.clearTimeout(timer);
       socket.destroy();
     }
     settle(outcome);
@@ -151,9 +160,9 @@ export function exchangeWithDaemon<T extends { ok: true }>(
     if (isPendingLine(line)) {
       // The longer wait starts once: a daemon that keeps saying so does not extend it.
       if (what === 'no answer') {
-        clearTimeout(timer);
+        timers.clearTimeout(timer);
         what = `no answer within ${deadlines.pendingMs} ms while fetching credentials`;
-        timer = setTimeout(expire, deadlines.pendingMs);
+        timer = timers.setTimeout(expire, deadlines.pendingMs);
       }
       return;
     }

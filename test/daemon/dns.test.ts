@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
+import { renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { DaemonHarness, KEYS } from '../helpers/daemonHarness.js';
 import { hasDnsmasq, startDnsmasq } from '../helpers/dnsmasq.js';
 import { type DnsTestServer, reply, startDnsTestServer, txt } from '../helpers/dnsTestServer.js';
 
+const FILE_CLOCK = fileURLToPath(new URL('../helpers/fileClock.cjs', import.meta.url));
 let h: DaemonHarness;
 let dns: DnsTestServer;
 let answer: 'prod-blue' | 'prod-green' | 'SERVFAIL' = 'prod-blue';
@@ -23,9 +27,9 @@ after(async () => {
   await h.cleanup([KEYS.AWS_SECRET_ACCESS_KEY]);
 });
 
-async function token(region: string, server = dns.address, record = 'api.eks.test') {
-  const env = h.env({ ...KEYS, EKS_TOKEN_DNS_SERVER: server });
-  const r = await h.run(['token', '-i', record, '--region', region, '--daemon', 'on', '--debug'], env);
+async function token(region: string, server = dns.address, record = 'api.eks.test', harness = h) {
+  const env = harness.env({ ...KEYS, EKS_TOKEN_DNS_SERVER: server });
+  const r = await harness.run(['token', '-i', record, '--region', region, '--daemon', 'on', '--debug'], env);
   assert.equal(r.code, 0, r.stderr);
   const expires = Date.parse(JSON.parse(r.stdout).status.expirationTimestamp);
   return { stderr: r.stderr, expiresInMs: expires - Date.now() };
@@ -59,22 +63,35 @@ test('dnsmasq switches the record: the first call once its TTL has passed gets t
   skip: hasDnsmasq() ? false : 'dnsmasq not installed (apt-get install dnsmasq-base)',
 }, async () => {
   const record = 'eks.devinfra.test';
+  // A daemon of its own whose Date.now (what its TTLs count with) moves only when this test moves it.
+  const timed = new DaemonHarness();
+  const clockFile = join(timed.dir, 'clock');
+  const start = Date.now();
+  const setClock = (ms: number) => {
+    writeFileSync(`${clockFile}.new`, String(ms));
+    renameSync(`${clockFile}.new`, clockFile);
+  };
+  setClock(start);
   const dnsmasq = await startDnsmasq({ txt: { [record]: 'eks-blue' }, ttlSeconds: 1 });
   try {
-    const ask = () => token('eu-north-1', dnsmasq.address, record);
+    await timed.startDaemon(
+      [],
+      timed.env({ NODE_OPTIONS: `--require ${FILE_CLOCK}`, FILE_CLOCK_PATH: clockFile }),
+    );
+    const ask = () => token('eu-north-1', dnsmasq.address, record, timed);
     assert.match((await ask()).stderr, /\(minted\) for cluster eks-blue/);
     assert.match((await ask()).stderr, /\(cached\) for cluster eks-blue/);
-    // Once restart() returns, the old dnsmasq has exited: every eks-blue answer the daemon got was
-    // asked before now, so its TTL has run out one second from now.
     await dnsmasq.restart({ txt: { [record]: 'eks-green' }, ttlSeconds: 1 });
-    const ttlOver = Date.now() + 1000;
-    while (Date.now() <= ttlOver) await new Promise((r) => setTimeout(r, ttlOver - Date.now() + 1));
+    // dnsmasq says eks-green now, but the eks-blue answer (1 s TTL) is good for 1 s of the daemon's time.
+    setClock(start + 999);
+    assert.match((await ask()).stderr, /\(cached\) for cluster eks-blue/);
+    setClock(start + 1000);
     assert.match((await ask()).stderr, /\(minted\) for cluster eks-green/);
     // Unchanged after the next TTL: the cached token again, after one DNS query.
-    const again = Date.now() + 1000;
-    while (Date.now() <= again) await new Promise((r) => setTimeout(r, again - Date.now() + 1));
+    setClock(start + 2000);
     assert.match((await ask()).stderr, /\(cached\) for cluster eks-green/);
   } finally {
     await dnsmasq.stop();
+    await timed.cleanup([KEYS.AWS_SECRET_ACCESS_KEY]);
   }
 });

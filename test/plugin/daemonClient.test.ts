@@ -4,8 +4,10 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { DEFAULT_DEADLINES } from '../../src/protocol/DaemonExchange.js';
 import { askDaemon } from '../../src/protocol/requestFromDaemon.js';
 import { ensureSocketDir } from '../../src/protocol/trustedSocket.js';
+import { FakeClock, untilTrue } from '../helpers/fakeClock.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'eks-token-client-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -17,11 +19,13 @@ async function fakeDaemon(answer: (socket: Socket, request: string) => void) {
   const path = join(dir, `d${Math.random().toString(36).slice(2)}`, 'daemon.sock');
   ensureSocketDir(path);
   let closedCount = 0;
+  const open = new Set<Socket>();
   let onClose = () => {};
   const closed = new Promise<void>((resolve) => {
     onClose = resolve;
   });
   const server: Server = createServer({ allowHalfOpen: true }, (socket) => {
+    open.add(socket);
     let text = '';
     socket.setEncoding('utf8');
     socket.on('data', (d: string) => {
@@ -30,6 +34,7 @@ async function fakeDaemon(answer: (socket: Socket, request: string) => void) {
     });
     socket.on('error', () => {});
     socket.on('close', () => {
+      open.delete(socket);
       closedCount++;
       onClose();
     });
@@ -40,7 +45,11 @@ async function fakeDaemon(answer: (socket: Socket, request: string) => void) {
     /** Resolves when the first connection has closed on the daemon's side. */
     closed,
     closedCount: () => closedCount,
-    close: () => server.close(),
+    /** Stops listening and drops the connections a client still holds. */
+    close: () => {
+      server.close();
+      for (const socket of open) socket.destroy();
+    },
   };
 }
 
@@ -74,7 +83,12 @@ test('an answer in many small reads, split inside UTF-8 characters, after a pend
     void trickle(socket, `{"v":1,"pending":true}\n${answerLine([warning])}`, 3).then(() => socket.end());
   });
   try {
-    const outcome = await askDaemon(REQUEST, fake.env, Date.now);
+    // Fake timers: the client's own timer (20 s once pending) is never due during the test.
+    const clock = new FakeClock(0);
+    const outcome = await askDaemon(REQUEST, fake.env, Date.now, {
+      ...DEFAULT_DEADLINES,
+      timers: clock.timers,
+    });
     assert.ok(outcome.ok, JSON.stringify(outcome));
     assert.equal(outcome.reply.token, TOKEN);
     assert.deepEqual(outcome.reply.warnings, [warning]);
@@ -86,11 +100,19 @@ test('an answer in many small reads, split inside UTF-8 characters, after a pend
 test('after a good answer the connection is still closed, a moment later, by a long-lived caller', async () => {
   const fake = await fakeDaemon((socket) => socket.end(answerLine([])));
   try {
-    const outcome = await askDaemon(REQUEST, fake.env, Date.now);
+    const clock = new FakeClock(0);
+    const outcome = await askDaemon(REQUEST, fake.env, Date.now, {
+      ...DEFAULT_DEADLINES,
+      timers: clock.timers,
+    });
     assert.ok(outcome.ok);
-    // Without the client's close this never resolves and the test runner's timeout fails the test.
-    await fake.closed;
-    assert.equal(fake.closedCount(), 1, 'the daemon saw the connection close');
+    // Held open for a caller that may exit first; closed by the client's answer timer, the first wait's.
+    assert.equal(fake.closedCount(), 0);
+    assert.equal(clock.armed, 1);
+    clock.advance(DEFAULT_DEADLINES.answerMs - 1);
+    assert.equal(clock.armed, 1, 'closed before its time');
+    clock.advance(1);
+    await untilTrue(() => fake.closedCount() === 1, 'the daemon to see the connection close');
   } finally {
     fake.close();
   }
