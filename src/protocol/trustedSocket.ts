@@ -1,7 +1,7 @@
 // Whether the daemon's socket and its directory are safe to use. The plugin's hot path imports
 // this module, so it uses only Node built-ins (EksTokenError has no imports).
 import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, realpathSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import { EksTokenError } from '../shared/EksTokenError.js';
 
 /** sockaddr_un holds 108 bytes including the terminating NUL. */
