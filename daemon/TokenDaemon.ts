@@ -205,7 +205,7 @@ export class TokenDaemon {
 
   private async serveMiss(socket: Socket, prepared: PreparedRequest, answer: Answer): Promise<void> {
     // A client that hangs up (or ends its side: clients keep it open until answered) has gone; what
-    // is made only for it stops (lineServer's limits end a client that neither reads nor leaves).
+    // is made only for it stops (LineServer's limits end a client that neither reads nor leaves).
     const gone = new AbortController();
     const leave = () => gone.abort();
     socket.once('close', leave).once('end', leave);
