@@ -57,7 +57,7 @@ export async function runUpdateKubeconfigCommand(args: string[], deps: PluginDep
   if (described.status !== 'ACTIVE' && described.status !== 'UPDATING') {
     // As aws: a cluster being created or deleted gets no entry.
     throw new EksTokenError(
-      'E_HTTP',
+      'E_CLUSTER_NOT_READY',
       `update-kubeconfig: cluster ${name} is ${described.status}`,
       'wait until it is ACTIVE and run this again',
     );

@@ -66,7 +66,7 @@ export async function describeCluster(input: DescribeClusterInput): Promise<Desc
     });
   } catch (error) {
     throw new EksTokenError(
-      'E_HTTP',
+      'E_EKS_UNREACHABLE',
       `could not reach EKS at ${url.host}: ${(error as Error).message}`,
       'check the network, --region and AWS_ENDPOINT_URL_EKS',
       { cause: error },
@@ -93,7 +93,7 @@ export async function describeCluster(input: DescribeClusterInput): Promise<Desc
   };
   if (!described.endpoint || !described.certificateAuthorityData) {
     throw new EksTokenError(
-      'E_HTTP',
+      'E_CLUSTER_NOT_READY',
       `EKS cluster ${input.name} (${described.status}) has no endpoint or certificate authority yet`,
       'wait until the cluster is ACTIVE and run this again',
     );
@@ -121,13 +121,13 @@ function describeError(
   }
   if (status === 401 || status === 403) {
     return new EksTokenError(
-      'E_HTTP',
+      'E_EKS_ACCESS_DENIED',
       what,
       'the caller needs eks:DescribeCluster; check --profile, the credentials and the clock',
     );
   }
   return new EksTokenError(
-    'E_HTTP',
+    'E_EKS_ERROR',
     what,
     'retry later, or pass --server and --certificate-authority-data instead',
   );

@@ -21,7 +21,7 @@ export function arnRegion(arn: string): string {
   const region = /^arn:[\w-]+:eks:([a-z0-9-]+):\d*:cluster\/.+$/.exec(arn)?.[1];
   if (!region) {
     throw new EksTokenError(
-      'E_HTTP',
+      'E_EKS_ERROR',
       `EKS DescribeCluster answered a cluster ARN that is not one (${JSON.stringify(arn.slice(0, 120))})`,
       'check AWS_ENDPOINT_URL_EKS or --endpoint-url',
     );

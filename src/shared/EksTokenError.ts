@@ -50,7 +50,11 @@ export type EksTokenErrorCode =
   | 'E_NOT_FOR_DAEMON'
   | 'E_UNKNOWN_OP'
   | 'E_KUBECONFIG'
-  | 'E_HTTP'
+  | 'E_EKS_UNREACHABLE'
+  | 'E_EKS_ACCESS_DENIED'
+  | 'E_EKS_ERROR'
+  | 'E_CLUSTER_NOT_READY'
+  | 'E_STS_REJECTED'
   | 'E_NO_SUCH_CLUSTER'
   | 'E_BAD_CERTIFICATE'
   | 'E_VERIFY';

@@ -52,7 +52,7 @@ export async function fetchTokenIdentity(
     body = await response.body.text();
   } catch (error) {
     throw new EksTokenError(
-      'E_HTTP',
+      'E_STS_UNREACHABLE',
       `could not reach STS at ${target.host}: ${(error as Error).message}`,
       'check the network and AWS_ENDPOINT_URL_STS',
       { cause: error },
@@ -65,7 +65,7 @@ export async function fetchTokenIdentity(
     const code =
       /<Code>([^<]+)<\/Code>/.exec(body)?.[1] ?? /"Code"\s*:\s*"([^"]+)"/.exec(body)?.[1] ?? 'error';
     throw new EksTokenError(
-      'E_HTTP',
+      'E_STS_REJECTED',
       `STS GetCallerIdentity at ${url.host} answered ${statusCode} ${code}`,
       'check the credentials and the clock (tokens are valid 15 minutes)',
     );

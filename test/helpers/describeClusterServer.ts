@@ -21,6 +21,8 @@ export interface DescribeClusterFixture {
   status?: string;
   /** Answer 403 AccessDeniedException instead. */
   denied?: boolean;
+  /** Answer 429 ThrottlingException instead. */
+  throttled?: boolean;
 }
 
 /** One verified request. */
@@ -87,6 +89,7 @@ export async function startDescribeClusterServer(keys: DescribeKeyring): Promise
         { message: 'User is not authorized to perform: eks:DescribeCluster' },
         'AccessDeniedException',
       );
+    if (fixture.throttled) return send(429, { message: 'Rate exceeded' }, 'ThrottlingException');
     send(200, {
       cluster: {
         name,

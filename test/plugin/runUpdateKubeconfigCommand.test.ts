@@ -82,6 +82,22 @@ describe('eks-token update-kubeconfig against the real aws eks update-kubeconfig
     return JSON.parse(r.stdout);
   };
 
+  it('a cluster being deleted gets no entry, from either tool: E_CLUSTER_NOT_READY', async () => {
+    control.clusters.set('prod-old', { endpoint: api.url, caData: api.caData, status: 'DELETING' });
+    const file = join(dir, 'deleting.yaml');
+    await assert.rejects(aws(['--name', 'prod-old', '--region', 'eu-west-1', '--kubeconfig', file], keys), {
+      stderr: /DELETING/,
+    });
+    const r = await runCli(
+      ['update-kubeconfig', '--name', 'prod-old', '--region', 'eu-west-1', '--kubeconfig', file, '--debug'],
+      env(keys),
+    );
+    assert.equal(r.code, 1, r.stdout);
+    assert.match(r.stderr, /^eks-token: update-kubeconfig: cluster prod-old is DELETING/);
+    assert.match(r.stderr, /^eks-token: debug: error code E_CLUSTER_NOT_READY$/m);
+    await assert.rejects(readFile(file, 'utf8'), { code: 'ENOENT' });
+  });
+
   it('converts the entry aws wrote in place: same names, one context, only the exec changed; kubectl works', async () => {
     const file = join(dir, 'plain.yaml');
     await aws(['--name', 'prod-blue', '--region', 'eu-west-1', '--kubeconfig', file], keys);

@@ -27,6 +27,7 @@ before(async () => {
   eks.clusters.set('blue_1', { endpoint: 'https://BLUE.cn-north-1.eks.amazonaws.com.cn', caData: CA });
   eks.clusters.set('denied', { denied: true });
   eks.clusters.set('creating', { status: 'CREATING' });
+  eks.clusters.set('throttled', { throttled: true });
 });
 
 after(() => eks.close());
@@ -68,7 +69,7 @@ test('temporary credentials sign their session token; an override path prefix is
 test('the test server really checks signatures: a wrong secret is refused', async () => {
   const wrong = { ...KEYS, secretAccessKey: `${KEYS.secretAccessKey}x` };
   await assert.rejects(describeCluster(input('prod', { credentials: wrong })), {
-    code: 'E_HTTP',
+    code: 'E_EKS_ACCESS_DENIED',
     message: /403 InvalidSignatureException/,
   });
 });
@@ -83,10 +84,20 @@ test('EKS errors become one actionable line', async () => {
     assert.match(e.hint, /aws eks list-clusters --region eu-west-1/);
     return true;
   });
-  await assert.rejects(describeCluster(input('denied')), { hint: /eks:DescribeCluster/ });
-  await assert.rejects(describeCluster(input('creating')), { message: /CREATING.*no endpoint/ });
+  await assert.rejects(describeCluster(input('denied')), {
+    code: 'E_EKS_ACCESS_DENIED',
+    hint: /eks:DescribeCluster/,
+  });
+  await assert.rejects(describeCluster(input('creating')), {
+    code: 'E_CLUSTER_NOT_READY',
+    message: /CREATING.*no endpoint/,
+  });
+  await assert.rejects(describeCluster(input('throttled')), {
+    code: 'E_EKS_ERROR',
+    message: /429 ThrottlingException/,
+  });
   await assert.rejects(describeCluster(input('x', { env: { AWS_ENDPOINT_URL_EKS: 'http://127.0.0.1:1' } })), {
-    code: 'E_HTTP',
+    code: 'E_EKS_UNREACHABLE',
     message: /could not reach EKS at 127\.0\.0\.1:1/,
   });
 });
