@@ -1,25 +1,42 @@
 import { lstatSync, unlinkSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { controlAnswerLine, type DaemonStatus } from '../src/protocol/controlReplyParser.js';
-import { type DaemonRequest, type HeldCredentials, MAX_LINE_BYTES } from '../src/protocol/DaemonRequest.js';
+import {
+  type DaemonRequest,
+  type HeldCredentials,
+  MAX_LINE_BYTES,
+  PROTOCOL_VERSION,
+} from '../src/protocol/DaemonRequest.js';
 import { errorAnswerLine } from '../src/protocol/errorAnswer.js';
 import { holdAnswerLine } from '../src/protocol/holdInDaemon.js';
-import { PENDING_LINE, type TokenReply, tokenAnswerLine } from '../src/protocol/parseAnswerLine.js';
+import { PENDING_LINE, tokenAnswerLine } from '../src/protocol/parseAnswerLine.js';
 import { parseDaemonRequest } from '../src/protocol/parseDaemonRequest.js';
 import type { TokenRequest } from '../src/token/TokenRequest.js';
 import { DEFAULT_LINE_LIMITS, DEFAULT_LINE_SIZES, LineServer, sendLine } from './LineServer.js';
 import { prepareExec } from './prepareExec.js';
 import { type PreparedRequest, prepareRequest } from './prepareRequest.js';
-import type { TokenService } from './TokenService.js';
+import type { ServedToken, TokenService } from './TokenService.js';
 import { UnservedCounts } from './UnservedCounts.js';
 
 // How an answer line is made from a token, and the key that tells its forms apart.
 interface Answer {
   renderKey: string;
-  render: (reply: TokenReply) => string;
+  render: (token: ServedToken, cached: boolean) => string;
 }
 
-const TOKEN_ANSWER: Answer = { renderKey: 'token', render: tokenAnswerLine };
+const TOKEN_ANSWER: Answer = {
+  renderKey: 'token',
+  render: ({ token, expiresAt, clusterName, warnings }, cached) =>
+    tokenAnswerLine({
+      v: PROTOCOL_VERSION,
+      ok: true,
+      token,
+      expiresAt,
+      clusterName,
+      cached,
+      warnings: [...warnings],
+    }),
+};
 
 // Shells repeat the same request line; this many are remembered already parsed and keyed, as long
 // as they hold no more bytes than this in all (one environment may be megabytes).
@@ -58,6 +75,9 @@ export class TokenDaemon {
   private lastRequestAt: number;
   private socketIno: number | undefined;
   private stopped = false;
+  // A hit's answer line, rendered and encoded once per token and form: every later hit sends the
+  // same bytes, with no JSON or UTF-8 encoding per request.
+  private readonly hitLines = new WeakMap<ServedToken, Map<string, Buffer>>();
   private readonly preparedLines = new Map<
     string,
     { prepared: PreparedRequest; answer: Answer; stampedAt: number }
@@ -193,7 +213,8 @@ export class TokenDaemon {
     this.lastRequestAt = this.options.now();
     let hit: Buffer | undefined;
     try {
-      hit = this.options.service.lookupLine(prepared, answer.renderKey, answer.render);
+      const served = this.options.service.lookup(prepared);
+      if (served) hit = this.hitLine(served, answer);
     } catch (error) {
       this.unserved.addError(error);
       sendLine(socket, errorAnswerLine(error));
@@ -201,6 +222,20 @@ export class TokenDaemon {
     }
     if (hit !== undefined) sendLine(socket, hit);
     else void this.serveMiss(socket, prepared, answer);
+  }
+
+  private hitLine(served: ServedToken, answer: Answer): Buffer {
+    let lines = this.hitLines.get(served);
+    if (lines === undefined) {
+      lines = new Map();
+      this.hitLines.set(served, lines);
+    }
+    let line = lines.get(answer.renderKey);
+    if (line === undefined) {
+      line = Buffer.from(answer.render(served, true));
+      lines.set(answer.renderKey, line);
+    }
+    return line;
   }
 
   private async serveMiss(socket: Socket, prepared: PreparedRequest, answer: Answer): Promise<void> {
@@ -212,7 +247,8 @@ export class TokenDaemon {
     try {
       // A miss may take seconds (a credential fetch): say so, and the client waits longer.
       socket.write(PENDING_LINE);
-      sendLine(socket, answer.render(await this.options.service.mint(prepared, gone.signal)));
+      const { served, cached } = await this.options.service.mint(prepared, gone.signal);
+      sendLine(socket, answer.render(served, cached));
     } catch (error) {
       this.unserved.addError(error);
       sendLine(socket, errorAnswerLine(error));

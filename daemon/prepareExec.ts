@@ -1,10 +1,11 @@
 import { candidateGapNotes } from '../src/kubeconfig/BlueGreenExtension.js';
-import { execAnswerLine, type TokenReply } from '../src/protocol/parseAnswerLine.js';
+import { execAnswerLine } from '../src/protocol/parseAnswerLine.js';
 import { isEksTokenError } from '../src/shared/EksTokenError.js';
 import { type ExecInfo, formatTokenOutput, resolveExecInfo } from '../src/token/formatExecCredential.js';
 import { parseTokenCommand, type TokenCommand } from '../src/token/parseTokenCommand.js';
 import { splitCommandLine } from '../src/token/splitCommandLine.js';
 import type { TokenRequest } from '../src/token/TokenRequest.js';
+import type { ServedToken } from './TokenService.js';
 import { notForDaemon } from './UnservedCounts.js';
 
 /** An `exec` request made ready: the token it asks for, and its answer line for a given token. */
@@ -12,7 +13,7 @@ export interface PreparedExec {
   request: TokenRequest;
   /** Answers for one token differ only by this (the credential's apiVersion, or a bare token). */
   renderKey: string;
-  render: (reply: TokenReply) => string;
+  render: (token: ServedToken, cached: boolean) => string;
 }
 
 /**
@@ -44,10 +45,10 @@ export function prepareExec(argv: string[], env: Record<string, string>): Prepar
   return {
     request: cmd.request,
     renderKey: clusterConfig === undefined ? form : `${form}\n${JSON.stringify(clusterConfig)}`,
-    render: (reply) => {
-      const notes = clusterConfig === undefined ? [] : candidateGapNotes(clusterConfig, reply.clusterName);
-      const { stdout, stderr } = formatTokenOutput(tokenOnly, apiVersion, reply, notes);
-      return execAnswerLine(reply.expiresAt, stdout, stderr);
+    render: (token) => {
+      const notes = clusterConfig === undefined ? [] : candidateGapNotes(clusterConfig, token.clusterName);
+      const { stdout, stderr } = formatTokenOutput(tokenOnly, apiVersion, token, notes);
+      return execAnswerLine(token.expiresAt, stdout, stderr);
     },
   };
 }
