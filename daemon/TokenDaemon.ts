@@ -1,42 +1,19 @@
 import { lstatSync, unlinkSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { controlAnswerLine, type DaemonStatus } from '../src/protocol/controlReplyParser.js';
-import {
-  type DaemonRequest,
-  type HeldCredentials,
-  MAX_LINE_BYTES,
-  PROTOCOL_VERSION,
-} from '../src/protocol/DaemonRequest.js';
+import { type DaemonRequest, type HeldCredentials, MAX_LINE_BYTES } from '../src/protocol/DaemonRequest.js';
 import { errorAnswerLine } from '../src/protocol/errorAnswer.js';
 import { holdAnswerLine } from '../src/protocol/holdInDaemon.js';
-import { PENDING_LINE, tokenAnswerLine } from '../src/protocol/parseAnswerLine.js';
+import { PENDING_LINE } from '../src/protocol/parseAnswerLine.js';
 import { parseDaemonRequest } from '../src/protocol/parseDaemonRequest.js';
-import type { TokenRequest } from '../src/token/TokenRequest.js';
 import { DEFAULT_LINE_LIMITS, DEFAULT_LINE_SIZES, LineServer, sendLine } from './LineServer.js';
-import { prepareExec } from './prepareExec.js';
+import { type PreparedExec, prepareExec } from './prepareExec.js';
 import { type PreparedRequest, prepareRequest } from './prepareRequest.js';
 import type { ServedToken, TokenService } from './TokenService.js';
 import { UnservedCounts } from './UnservedCounts.js';
 
 // How an answer line is made from a token, and the key that tells its forms apart.
-interface Answer {
-  renderKey: string;
-  render: (token: ServedToken, cached: boolean) => string;
-}
-
-const TOKEN_ANSWER: Answer = {
-  renderKey: 'token',
-  render: ({ token, expiresAt, clusterName, warnings }, cached) =>
-    tokenAnswerLine({
-      v: PROTOCOL_VERSION,
-      ok: true,
-      token,
-      expiresAt,
-      clusterName,
-      cached,
-      warnings: [...warnings],
-    }),
-};
+type Answer = Pick<PreparedExec, 'renderKey' | 'render'>;
 
 // Shells repeat the same request line; this many are remembered already parsed and keyed, as long
 // as they hold no more bytes than this in all (one environment may be megabytes).
@@ -169,19 +146,15 @@ export class TokenDaemon {
         return;
     }
     if (request.op === 'hold') {
-      void this.hold(socket, request.request, request.env, request.credentials, request.cwd);
+      void this.hold(socket, request.argv, request.env, request.credentials, request.cwd);
       return;
     }
     let prepared: PreparedRequest;
-    let answer = TOKEN_ANSWER;
+    let answer: Answer;
     try {
-      if (request.op === 'exec') {
-        const exec = prepareExec(request.argv, request.env);
-        prepared = prepareRequest(exec.request, request.env, request.cwd);
-        answer = exec;
-      } else {
-        prepared = prepareRequest(request.request, request.env, request.cwd);
-      }
+      const exec = prepareExec(request.argv, request.env);
+      prepared = prepareRequest(exec.request, request.env, request.cwd);
+      answer = exec;
     } catch (error) {
       this.unserved.addError(error);
       sendLine(socket, errorAnswerLine(error));
@@ -260,13 +233,15 @@ export class TokenDaemon {
   // Credentials the plugin got with an MFA code, for the identity this daemon could not prompt for.
   private async hold(
     socket: Socket,
-    request: TokenRequest,
+    argv: string[],
     env: Record<string, string>,
     credentials: HeldCredentials,
     cwd: string | undefined,
   ): Promise<void> {
     try {
       const { expiration, ...keys } = credentials;
+      // The command line read as for `exec`: the same token request, so the same cache key.
+      const { request } = prepareExec(argv, env);
       const held = await this.options.service.hold(prepareRequest(request, env, cwd), {
         ...keys,
         expiration: new Date(expiration),

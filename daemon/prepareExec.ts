@@ -19,7 +19,8 @@ export interface PreparedExec {
 /**
  * Reads the plugin's command line as the plugin does, so a cache hit costs the plugin no parsing
  * and no formatting. Throws E_NOT_FOR_DAEMON for what the plugin must run itself: other commands,
- * --help, --debug, the daemon turned off, and every mistake (the plugin reports it, as always).
+ * --help, the daemon turned off, and every mistake (the plugin reports it, as always). --debug
+ * changes nothing here: the plugin prints its debug lines from the answer's own fields.
  */
 export function prepareExec(argv: string[], env: Record<string, string>): PreparedExec {
   const { command, args } = splitCommandLine(argv);
@@ -36,8 +37,7 @@ export function prepareExec(argv: string[], env: Record<string, string>): Prepar
       `the plugin reports ${isEksTokenError(error) ? error.code : 'an error'}`,
     );
   }
-  if (cmd.daemon === 'off' || cmd.debug)
-    throw notForDaemon('daemon-off-or-debug', 'the daemon is off, or --debug');
+  if (cmd.daemon === 'off') throw notForDaemon('daemon-off', 'the daemon is off');
   const { tokenOnly } = cmd;
   const { apiVersion, clusterConfig } = execInfo;
   // The answer also depends on a blue/green entry's candidates: the line naming a cluster outside them.
@@ -45,10 +45,11 @@ export function prepareExec(argv: string[], env: Record<string, string>): Prepar
   return {
     request: cmd.request,
     renderKey: clusterConfig === undefined ? form : `${form}\n${JSON.stringify(clusterConfig)}`,
-    render: (token) => {
-      const notes = clusterConfig === undefined ? [] : candidateGapNotes(clusterConfig, token.clusterName);
+    render: (token, cached) => {
+      const { expiresAt, clusterName } = token;
+      const notes = clusterConfig === undefined ? [] : candidateGapNotes(clusterConfig, clusterName);
       const { stdout, stderr } = formatTokenOutput(tokenOnly, apiVersion, token, notes);
-      return execAnswerLine(token.expiresAt, stdout, stderr);
+      return execAnswerLine({ expiresAt, stdout, stderr, clusterName, cached });
     },
   };
 }

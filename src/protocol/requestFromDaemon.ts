@@ -1,7 +1,6 @@
-// The one socket client, for token, `exec` and control requests: one request line to the local
+// The one socket client, for `exec`, `hold` and control requests: one request line to the local
 // daemon, one answer back. The plugin's hot path runs it, so Node built-ins and our own tiny modules
 // only; any failure returns a reason so the caller mints in-process instead.
-import type { TokenRequest } from '../token/TokenRequest.js';
 import {
   type DaemonDeadlines,
   type DaemonExchange,
@@ -10,24 +9,27 @@ import {
   type DaemonOutcome,
   DEFAULT_DEADLINES,
 } from './DaemonExchange.js';
-import { MAX_LINE_BYTES, tokenRequestLine } from './DaemonRequest.js';
+import { execRequestLine, MAX_LINE_BYTES } from './DaemonRequest.js';
 import type { HandedOverSocket } from './HandedOverSocket.js';
-import { isPendingLine, parseTokenReply } from './parseAnswerLine.js';
+import { type ExecReply, isPendingLine, parseExecReply } from './parseAnswerLine.js';
 import { resolveSocketPath } from './resolveSocketPath.js';
 import { trustedSocket } from './trustedSocket.js';
 
 // An answer is one line of a few KB; longer ones arrive in several reads.
 const READ_BUFFER_BYTES = 16 * 1024;
 
-/** Asks the daemon for a token; never rejects. A promise over `requestFromDaemon`. */
+/**
+ * Asks the daemon to answer the plugin's command line (`exec`, as the entry does); never rejects.
+ * A promise over `requestFromDaemon`, for the full CLI.
+ */
 export function askDaemon(
-  request: TokenRequest,
+  argv: string[],
   env: Record<string, string | undefined>,
   now: () => number,
   deadlines: DaemonDeadlines = DEFAULT_DEADLINES,
   cwd?: string,
-): Promise<DaemonOutcome> {
-  const exchange = { line: tokenRequestLine(request, env, cwd), parse: parseTokenReply };
+): Promise<DaemonOutcome<ExecReply>> {
+  const exchange = { line: execRequestLine(argv, env, cwd), parse: parseExecReply };
   return new Promise((resolve) => requestFromDaemon(exchange, env, now, resolve, deadlines));
 }
 
