@@ -69,3 +69,14 @@ test('a hostile kubeconfig cannot make the line more than one line', () => {
   assert.equal(stderr.split('\n').length, 2);
   assert.match(stderr, /--kubeconfig '\/a b\/\?c' --name 'dev\?infra'\\''x'\n$/);
 });
+
+test('the answer carries what --debug prints: the cluster and whether the token was cached', () => {
+  const exec = prepareExec([...ARGV, '--debug'], { KUBERNETES_EXEC_INFO: info() });
+  assert.equal(exec.renderKey, prepareExec(ARGV, { KUBERNETES_EXEC_INFO: info() }).renderKey);
+  const fields = (cached: boolean) => {
+    const { clusterName, cached: was } = JSON.parse(exec.render(reply('eks-blue'), cached));
+    return { clusterName, cached: was };
+  };
+  assert.deepEqual(fields(true), { clusterName: 'eks-blue', cached: true });
+  assert.deepEqual(fields(false), { clusterName: 'eks-blue', cached: false });
+});

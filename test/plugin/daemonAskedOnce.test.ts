@@ -43,18 +43,25 @@ test('a call the daemon leaves to the plugin is asked once and counted once, wit
   }
 });
 
-test('--debug is answered from the one exec request: the same output, its lines from the answer', async () => {
-  const env = h.env(KEYS);
-  const plain = await h.run(ARGV, env);
+test('--debug is answered from the one exec request: the same output and notes, its lines from the answer', async () => {
+  // No region anywhere: the token comes with a note on stderr, which every form prints alike.
+  const env = h.env({ ...KEYS, AWS_REGION: undefined });
+  const argv = ['token', '-i', 'eks-a', '--daemon', 'on'];
+  const plain = await h.run(argv, env);
   assert.equal(plain.code, 0, plain.stderr);
+  assert.match(plain.stderr, /^eks-token: note: no region set/);
+  const inProcess = await h.run([...argv.slice(0, -2), '--daemon', 'off'], env);
+  assert.equal(inProcess.stderr, plain.stderr);
   const before = await asked();
-  const debug = await h.run([...ARGV, '--debug'], env);
+  const debug = await h.run([...argv, '--debug'], env);
   assert.equal(debug.code, 0, debug.stderr);
   assert.equal(debug.stdout, plain.stdout, 'the cached token, printed as without --debug');
   assert.match(
     debug.stderr,
     /^eks-token: debug: token from the daemon \(cached\) for cluster eks-a expires \S+Z$/m,
   );
+  const notes = debug.stderr.split('\n').filter((l) => l && !l.startsWith('eks-token: debug: '));
+  assert.deepEqual(notes, plain.stderr.split('\n').filter(Boolean));
   const after = await asked();
   assert.deepEqual([after.lookups, after.unserved], [before.lookups + 1, before.unserved]);
 });
