@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { DAEMON_NODE_FLAGS } from '../plugin/spawnDaemon.js';
-import { tokenRequestLine } from '../src/protocol/DaemonRequest.js';
+import { execRequestLine } from '../src/protocol/DaemonRequest.js';
 
 /** Throughput and latency of the daemon at one load. */
 export interface LoadResult {
@@ -136,7 +136,10 @@ export async function rssWithKeys(
   for (let i = 0; i < count; i += 50) {
     await Promise.all(
       Array.from({ length: Math.min(50, count - i) }, (_, j) =>
-        exchange(socketPath, tokenRequestLine({ clusterId: `bench-${i + j}`, region: 'eu-west-1' }, env)),
+        exchange(
+          socketPath,
+          execRequestLine(['token', '-i', `bench-${i + j}`, '--region', 'eu-west-1', '--daemon', 'on'], env),
+        ),
       ),
     );
   }

@@ -1,4 +1,5 @@
 import { isDnsClusterId } from '../src/dns/isValidClusterName.js';
+import { nameCheckAt } from '../src/dns/nameCheckAt.js';
 import { isEksTokenError } from '../src/shared/EksTokenError.js';
 import { type MintDeps, type ResolvedRequest, resolveRequest } from '../src/token/mintToken.js';
 import type { TokenRequest } from '../src/token/TokenRequest.js';
@@ -9,7 +10,7 @@ const KEEP_MS = 60 * 60_000;
 const STALE_VALIDITY_MS = 5 * 60_000;
 const MAX_NAMES = 512;
 // While DNS is down, a cache asks again this often so it sees the record as soon as DNS is back.
-const RECHECK_MS = 30_000;
+const RECHECK_SECONDS = 30;
 
 /**
  * resolveRequest with a memory: the last good TXT answer per DNS name is kept for an hour and used,
@@ -42,7 +43,7 @@ export class LastGoodNames {
         ...resolved,
         clusterId: request.clusterId,
         nameValidUntil: now + STALE_VALIDITY_MS,
-        nameCheckAt: now + RECHECK_MS,
+        nameCheckAt: nameCheckAt(now, RECHECK_SECONDS),
       };
     }
   }

@@ -4,22 +4,16 @@ import { controlAnswerLine, type DaemonStatus } from '../src/protocol/controlRep
 import { type DaemonRequest, type HeldCredentials, MAX_LINE_BYTES } from '../src/protocol/DaemonRequest.js';
 import { errorAnswerLine } from '../src/protocol/errorAnswer.js';
 import { holdAnswerLine } from '../src/protocol/holdInDaemon.js';
-import { PENDING_LINE, type TokenReply, tokenAnswerLine } from '../src/protocol/parseAnswerLine.js';
+import { PENDING_LINE } from '../src/protocol/parseAnswerLine.js';
 import { parseDaemonRequest } from '../src/protocol/parseDaemonRequest.js';
-import type { TokenRequest } from '../src/token/TokenRequest.js';
 import { DEFAULT_LINE_LIMITS, DEFAULT_LINE_SIZES, LineServer, sendLine } from './LineServer.js';
-import { prepareExec } from './prepareExec.js';
+import { type PreparedExec, prepareExec } from './prepareExec.js';
 import { type PreparedRequest, prepareRequest } from './prepareRequest.js';
-import type { TokenService } from './TokenService.js';
+import type { ServedToken, TokenService } from './TokenService.js';
 import { UnservedCounts } from './UnservedCounts.js';
 
 // How an answer line is made from a token, and the key that tells its forms apart.
-interface Answer {
-  renderKey: string;
-  render: (reply: TokenReply) => string;
-}
-
-const TOKEN_ANSWER: Answer = { renderKey: 'token', render: tokenAnswerLine };
+type Answer = Pick<PreparedExec, 'renderKey' | 'render'>;
 
 // Shells repeat the same request line; this many are remembered already parsed and keyed, as long
 // as they hold no more bytes than this in all (one environment may be megabytes).
@@ -58,6 +52,9 @@ export class TokenDaemon {
   private lastRequestAt: number;
   private socketIno: number | undefined;
   private stopped = false;
+  // A hit's answer line, rendered and encoded once per token and form: every later hit sends the
+  // same bytes, with no JSON or UTF-8 encoding per request.
+  private readonly hitLines = new WeakMap<ServedToken, Map<string, Buffer>>();
   private readonly preparedLines = new Map<
     string,
     { prepared: PreparedRequest; answer: Answer; stampedAt: number }
@@ -149,19 +146,15 @@ export class TokenDaemon {
         return;
     }
     if (request.op === 'hold') {
-      void this.hold(socket, request.request, request.env, request.credentials, request.cwd);
+      void this.hold(socket, request.argv, request.env, request.credentials, request.cwd);
       return;
     }
     let prepared: PreparedRequest;
-    let answer = TOKEN_ANSWER;
+    let answer: Answer;
     try {
-      if (request.op === 'exec') {
-        const exec = prepareExec(request.argv, request.env);
-        prepared = prepareRequest(exec.request, request.env, request.cwd);
-        answer = exec;
-      } else {
-        prepared = prepareRequest(request.request, request.env, request.cwd);
-      }
+      const exec = prepareExec(request.argv, request.env);
+      prepared = prepareRequest(exec.request, request.env, request.cwd);
+      answer = exec;
     } catch (error) {
       this.unserved.addError(error);
       sendLine(socket, errorAnswerLine(error));
@@ -193,7 +186,8 @@ export class TokenDaemon {
     this.lastRequestAt = this.options.now();
     let hit: Buffer | undefined;
     try {
-      hit = this.options.service.lookupLine(prepared, answer.renderKey, answer.render);
+      const served = this.options.service.lookup(prepared);
+      if (served) hit = this.hitLine(served, answer);
     } catch (error) {
       this.unserved.addError(error);
       sendLine(socket, errorAnswerLine(error));
@@ -201,6 +195,20 @@ export class TokenDaemon {
     }
     if (hit !== undefined) sendLine(socket, hit);
     else void this.serveMiss(socket, prepared, answer);
+  }
+
+  private hitLine(served: ServedToken, answer: Answer): Buffer {
+    let lines = this.hitLines.get(served);
+    if (lines === undefined) {
+      lines = new Map();
+      this.hitLines.set(served, lines);
+    }
+    let line = lines.get(answer.renderKey);
+    if (line === undefined) {
+      line = Buffer.from(answer.render(served, true));
+      lines.set(answer.renderKey, line);
+    }
+    return line;
   }
 
   private async serveMiss(socket: Socket, prepared: PreparedRequest, answer: Answer): Promise<void> {
@@ -212,7 +220,8 @@ export class TokenDaemon {
     try {
       // A miss may take seconds (a credential fetch): say so, and the client waits longer.
       socket.write(PENDING_LINE);
-      sendLine(socket, answer.render(await this.options.service.mint(prepared, gone.signal)));
+      const { served, cached } = await this.options.service.mint(prepared, gone.signal);
+      sendLine(socket, answer.render(served, cached));
     } catch (error) {
       this.unserved.addError(error);
       sendLine(socket, errorAnswerLine(error));
@@ -224,13 +233,15 @@ export class TokenDaemon {
   // Credentials the plugin got with an MFA code, for the identity this daemon could not prompt for.
   private async hold(
     socket: Socket,
-    request: TokenRequest,
+    argv: string[],
     env: Record<string, string>,
     credentials: HeldCredentials,
     cwd: string | undefined,
   ): Promise<void> {
     try {
       const { expiration, ...keys } = credentials;
+      // The command line read as for `exec`: the same token request, so the same cache key.
+      const { request } = prepareExec(argv, env);
       const held = await this.options.service.hold(prepareRequest(request, env, cwd), {
         ...keys,
         expiration: new Date(expiration),

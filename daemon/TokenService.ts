@@ -1,7 +1,5 @@
 import type { AwsCredentials } from '../src/aws/AwsCredentials.js';
 import { awsFilePaths } from '../src/aws/awsFilePaths.js';
-import { PROTOCOL_VERSION } from '../src/protocol/DaemonRequest.js';
-import { type TokenReply, tokenAnswerLine } from '../src/protocol/parseAnswerLine.js';
 import { type Timers, unrefTimers } from '../src/shared/Timers.js';
 import { type MintDeps, mintDeps, signResolved } from '../src/token/mintToken.js';
 import { CredentialCache, type CredentialSource, NO_EXPIRY_REUSE_MS } from './CredentialCache.js';
@@ -39,18 +37,30 @@ export interface Counters {
   credentialFetches: number;
 }
 
-interface CachedToken {
-  token: string;
-  expiresAt: number;
-  mintedAt: number;
-  clusterName: string;
-  region: string;
-  roleArn: string | undefined;
-  warnings: string[];
+/** A token as the service hands it out; never changed once made (the daemon keys its answer lines on it). */
+export interface ServedToken {
+  readonly token: string;
+  /** Epoch ms, as the in-process plugin would report it. */
+  readonly expiresAt: number;
+  readonly clusterName: string;
+  /** Notes the in-process plugin would have printed on stderr. */
+  readonly warnings: readonly string[];
+}
+
+/** What `mint` gives: the token, and whether it was in the cache after all (its name checked again). */
+export interface MintedAnswer {
+  served: ServedToken;
+  cached: boolean;
+}
+
+interface CachedToken extends ServedToken {
+  readonly mintedAt: number;
+  readonly region: string;
+  readonly roleArn: string | undefined;
   /** For a TXT name: when its record's TTL ends and the name must be looked up again. */
-  nameCheckAt: number | undefined;
+  readonly nameCheckAt: number | undefined;
   /** Signed with credentials without an expiry from a fetch: served no longer than they are reused. */
-  reuseUntil: number | undefined;
+  readonly reuseUntil: number | undefined;
 }
 
 /** Tokens for callers' environments: cached, shared while being made, renewed while in use. */
@@ -60,7 +70,9 @@ export class TokenService {
   private readonly credentials: CredentialCache;
   private readonly names = new LastGoodNames();
   private readonly rechecks = new Map<string, Promise<boolean>>();
-  private readonly hitLines = new WeakMap<CachedToken, Map<string, Buffer>>();
+  // When a token's TXT name, looked up again and unchanged, must next be checked: kept beside the
+  // token, which stays as it was served.
+  private readonly nameRechecks = new WeakMap<CachedToken, number | undefined>();
   private readonly timers: Timers;
   private readonly renewals = new Set<Promise<unknown>>();
   private maintainTimer: unknown;
@@ -90,67 +102,39 @@ export class TokenService {
     this.scheduleMaintain();
   }
 
-  /** The cached answer, synchronously, or undefined on a miss. */
-  lookup(prepared: PreparedRequest): TokenReply | undefined {
-    const cached = this.cached(prepared);
-    return cached && reply(cached, true);
-  }
-
-  /**
-   * The cached answer as its wire line (UTF-8 bytes), or undefined on a miss. `render` makes the line
-   * (a token answer by default); its output must depend only on the token and `renderKey`.
-   */
-  lookupLine(
-    prepared: PreparedRequest,
-    renderKey = 'token',
-    render: (reply: TokenReply) => string = tokenAnswerLine,
-  ): Buffer | undefined {
-    const cached = this.cached(prepared);
-    if (!cached) return undefined;
-    // Rendered and encoded once per token and form: every later hit sends the same bytes, with no
-    // JSON or UTF-8 encoding per request.
-    let lines = this.hitLines.get(cached);
-    if (lines === undefined) {
-      lines = new Map();
-      this.hitLines.set(cached, lines);
-    }
-    let line = lines.get(renderKey);
-    if (line === undefined) {
-      line = Buffer.from(render(reply(cached, true)));
-      lines.set(renderKey, line);
-    }
-    return line;
-  }
-
-  private cached(prepared: PreparedRequest): CachedToken | undefined {
+  /** The cached token, synchronously (the same object on every hit), or undefined on a miss. */
+  lookup(prepared: PreparedRequest): ServedToken | undefined {
     // A token for a TXT name is only as good as the record: past its TTL, ask DNS again first.
     const current = this.tokens.current(prepared.key);
-    if (current?.nameCheckAt !== undefined && this.options.now() >= current.nameCheckAt) return undefined;
+    if (current && this.nameCheckDue(current)) return undefined;
     const cached = this.tokens.peek(prepared.key, prepared.stamp);
     if (cached) this.counters.hits += 1;
     return cached;
   }
 
+  private nameCheckDue(token: CachedToken): boolean {
+    const at = this.nameRechecks.has(token) ? this.nameRechecks.get(token) : token.nameCheckAt;
+    return at !== undefined && this.options.now() >= at;
+  }
+
   /** Makes the token, or joins the making of the same one; `signal` aborts when the caller has gone. */
-  async mint(prepared: PreparedRequest, signal?: AbortSignal): Promise<TokenReply> {
+  async mint(prepared: PreparedRequest, signal?: AbortSignal): Promise<MintedAnswer> {
     const current = this.tokens.current(prepared.key);
-    if (current?.nameCheckAt !== undefined && this.options.now() >= current.nameCheckAt) {
+    if (current && this.nameCheckDue(current)) {
       const unchanged = await this.recheckName(prepared, current);
       const hit = unchanged ? this.lookup(prepared) : undefined;
-      if (hit) return hit;
+      if (hit) return { served: hit, cached: true };
     }
     this.counters.misses += 1;
     try {
-      return reply(
-        await this.tokens.get(
-          prepared.key,
-          prepared.stamp,
-          (shared) => this.produce(prepared, shared),
-          prepared.stampNow,
-          signal,
-        ),
-        false,
+      const served = await this.tokens.get(
+        prepared.key,
+        prepared.stamp,
+        (shared) => this.produce(prepared, shared),
+        prepared.stampNow,
+        signal,
       );
+      return { served, cached: false };
     } catch (error) {
       this.counters.errors += 1;
       throw error;
@@ -239,7 +223,7 @@ export class TokenService {
           this.mintDeps(prepared.env, cached.warnings.slice(), prepared.cwd),
         );
         if (resolved.clusterName === cached.clusterName) {
-          cached.nameCheckAt = resolved.nameCheckAt ?? this.options.now();
+          this.nameRechecks.set(cached, resolved.nameCheckAt);
           return true;
         }
       } catch {
@@ -293,9 +277,4 @@ export class TokenService {
       reuseUntil,
     };
   }
-}
-
-function reply(t: CachedToken, cached: boolean): TokenReply {
-  const { token, expiresAt, clusterName, warnings } = t;
-  return { v: PROTOCOL_VERSION, ok: true, token, expiresAt, clusterName, cached, warnings };
 }

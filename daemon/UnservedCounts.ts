@@ -4,7 +4,7 @@ import { EksTokenError, isEksTokenError } from '../src/shared/EksTokenError.js';
 export type UnservedReason =
   | 'not-a-plain-call'
   | 'plugin-reports-error'
-  | 'daemon-off-or-debug'
+  | 'daemon-off'
   | 'aws-file'
   | 'no-working-directory';
 

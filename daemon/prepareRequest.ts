@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { TokenRequest } from '../src/token/TokenRequest.js';
+import { type TokenRequest, tokenRequestFields } from '../src/token/TokenRequest.js';
 import { type CallerIdentity, callerIdentity, identityStamp } from './callerIdentity.js';
 
 /** A token request with its cache key and the version of the files its credentials come from. */
@@ -22,18 +22,7 @@ export function prepareRequest(
   cwd?: string,
 ): PreparedRequest {
   const identity = callerIdentity(request.profile, env, cwd);
-  const r = request;
-  const fields = [
-    r.clusterId,
-    r.roleArn,
-    r.externalId,
-    r.sessionName,
-    r.forwardSessionName === true,
-    r.region,
-  ];
-  const key = sha256(
-    `${identity.hash}\n${JSON.stringify([...fields, r.profile, r.txtFallback, r.dnsServers])}`,
-  );
+  const key = sha256(`${identity.hash}\n${JSON.stringify(tokenRequestFields(request))}`);
   const stampNow = () => identityStamp(identity);
   return { key, identity, stamp: stampNow(), stampNow, request, env, cwd };
 }

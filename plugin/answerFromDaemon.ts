@@ -36,11 +36,10 @@ export function answerFromDaemon(
   const exchange = { line: execRequestLine(argv, env, workingDirectory()), parse: parseExecReply };
   const settle: Parameters<typeof requestFromDaemon<ExecReply>>[3] = (outcome) => {
     if (!outcome.ok) {
-      // Left to the plugin (a mistake it reports, say), or a daemon from before `exec` (E_UNKNOWN_OP):
-      // the full CLI runs as if the daemon had not been asked, and asks for a token itself if it
-      // should. Any other failure is handed over, so the daemon is not asked a second time.
-      const leftToUs = outcome.code === 'E_NOT_FOR_DAEMON' || outcome.code === 'E_UNKNOWN_OP';
-      next(leftToUs ? undefined : outcome);
+      // Every miss goes to the full CLI, which does not ask again: a call left to the plugin
+      // (E_NOT_FOR_DAEMON: a mistake it reports, say) or one a daemon without `exec` refused
+      // (E_UNKNOWN_OP: no other form is left to ask in) is made in-process, as is any other failure.
+      next(outcome);
       return;
     }
     try {
@@ -68,7 +67,7 @@ export function workingDirectory(): string | undefined {
 
 // A token call that asks the daemon, decided from flags read as parseArgs reads them. Anything the
 // scan leaves alone goes to the full CLI, which parses again and reports any mistake; --debug wants
-// the daemon's details on stderr, which the full CLI prints.
+// its own lines on stderr, which the full CLI prints (asking the daemon with the same request).
 function isPlainDaemonCall(argv: string[], env: Record<string, string | undefined>): boolean {
   const { command, args } = splitCommandLine(argv);
   if (command !== 'token' && command !== 'get-token') return false;

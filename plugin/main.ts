@@ -26,7 +26,7 @@ export async function run(argv: string[], deps: PluginDeps, options: RunOptions 
       case 'token':
       case 'get-token':
         if (args.includes('--help') || args.includes('-h')) return await printHelp(deps, command);
-        return await runToken(parseTokenCommand(args, deps.env, command), deps, options.daemonMiss);
+        return await runToken(argv, parseTokenCommand(args, deps.env, command), deps, options.daemonMiss);
       case 'daemon': {
         const { runDaemonCommand } = await import('./runDaemonCommand.js');
         return await runDaemonCommand(args, deps);
@@ -79,7 +79,12 @@ async function printHelp(deps: PluginDeps, topic: string): Promise<number> {
   return print(deps, HELP[topic] ?? HELP.main);
 }
 
-async function runToken(cmd: TokenCommand, deps: PluginDeps, daemonMiss?: DaemonMiss): Promise<number> {
+async function runToken(
+  argv: string[],
+  cmd: TokenCommand,
+  deps: PluginDeps,
+  daemonMiss?: DaemonMiss,
+): Promise<number> {
   // Validate what kubectl asked for before any network or credential work.
   const execInfo = resolveExecInfo(deps.env.KUBERNETES_EXEC_INFO);
   const log = (line: string) => deps.stderr.write(`${line}\n`);
@@ -88,15 +93,18 @@ async function runToken(cmd: TokenCommand, deps: PluginDeps, daemonMiss?: Daemon
   if (cmd.daemon !== 'off') {
     const note = cmd.debug ? socketPathNote(deps.env) : undefined;
     if (note) log(`eks-token: debug: ${note}`);
-    // The entry (cli.ts) asked already unless --debug or a test calls run() directly.
-    const outcome =
-      daemonMiss ?? (await askDaemon(cmd.request, deps.env, deps.now, undefined, workingDirectory()));
+    // The entry (cli.ts) asked already, with this same request, unless its flag scan left the call
+    // here (--debug, say) or a test calls run() directly: each call asks the daemon once.
+    const outcome = daemonMiss ?? (await askDaemon(argv, deps.env, deps.now, undefined, workingDirectory()));
     if (outcome.ok) {
+      const { reply } = outcome;
       if (cmd.debug)
         log(
-          `eks-token: debug: token from the daemon (${outcome.reply.cached ? 'cached' : 'minted'}) for cluster ${outcome.reply.clusterName} expires ${new Date(outcome.reply.expiresAt).toISOString()}`,
+          `eks-token: debug: token from the daemon (${reply.cached ? 'cached' : 'minted'}) for cluster ${reply.clusterName ?? '(not named)'} expires ${new Date(reply.expiresAt).toISOString()}`,
         );
-      await writeToken(cmd, execInfo, deps, outcome.reply);
+      // Printed as the entry prints a hit: the daemon rendered it as this process would have.
+      if (reply.stderr) deps.stderr.write(reply.stderr);
+      deps.stdout.write(reply.stdout);
       return 0;
     }
     // Any daemon trouble only costs time: kubectl never fails because of the daemon.
@@ -128,7 +136,7 @@ async function runToken(cmd: TokenCommand, deps: PluginDeps, daemonMiss?: Daemon
       `eks-token: debug: token for cluster ${minted.clusterName} expires ${new Date(minted.expiresAt).toISOString()}`,
     );
   await writeToken(cmd, execInfo, deps, minted);
-  if (mfaForDaemon && credentials) await holdInDaemon(cmd, credentials, deps, log);
+  if (mfaForDaemon && credentials) await holdInDaemon(argv, cmd, credentials, deps, log);
   if (cmd.daemon === 'auto' && noDaemon && deps.selfPath) {
     // After the answer is out: the daemon starts detached while kubectl carries on.
     const { spawnDaemon } = await import('./spawnDaemon.js');
@@ -138,7 +146,7 @@ async function runToken(cmd: TokenCommand, deps: PluginDeps, daemonMiss?: Daemon
   return 0;
 }
 
-// Notes first, then the credential: as the daemon's `exec` answer prints them (formatTokenOutput).
+// Notes first, then the credential: as the daemon's `exec` answer has them (formatTokenOutput).
 async function writeToken(
   cmd: TokenCommand,
   execInfo: ExecInfo,
@@ -162,6 +170,7 @@ async function writeToken(
 // cache on, the daemon's next fetch finds the file written with it; with it off, the daemon is handed
 // the credentials (it keeps them in memory only).
 async function holdInDaemon(
+  argv: string[],
   cmd: TokenCommand,
   credentials: AwsCredentials,
   deps: PluginDeps,
@@ -170,7 +179,7 @@ async function holdInDaemon(
   const { cliCacheEnabled } = await import('../src/aws/readCliCache.js');
   if (cliCacheEnabled(deps.env)) return;
   const { holdInDaemon } = await import('../src/protocol/holdInDaemon.js');
-  const outcome = await holdInDaemon(cmd.request, deps.env, credentials, deps.now, workingDirectory());
+  const outcome = await holdInDaemon(argv, deps.env, credentials, deps.now, workingDirectory());
   if (cmd.debug)
     log(
       `eks-token: debug: ${outcome.ok && outcome.reply.held ? 'the daemon holds' : 'the daemon did not take'} the credentials`,

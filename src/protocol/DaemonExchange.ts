@@ -1,13 +1,13 @@
 // What a client's exchange with the daemon is: the request and its check, the deadlines, and the
 // outcome. The plugin's hot path imports this module, so it may use only type-only imports.
 import type { Timers } from '../shared/Timers.js';
-import type { ErrorReply, TokenReply } from './parseAnswerLine.js';
+import type { ErrorReply, ExecReply } from './parseAnswerLine.js';
 
 /** Why the daemon was not used; `absent` and `refused` mean no daemon is running. */
 export type DaemonMissReason = 'absent' | 'refused' | 'unsafe' | 'timeout' | 'closed' | 'bad-reply' | 'error';
 
-/** The daemon's answer (a token by default), or why there is none. */
-export type DaemonOutcome<T = TokenReply> = { ok: true; reply: T } | DaemonMiss;
+/** The daemon's answer (to `exec` by default), or why there is none. */
+export type DaemonOutcome<T = ExecReply> = { ok: true; reply: T } | DaemonMiss;
 
 /** Why there is no answer; `code` is the daemon's error code when it sent one. */
 export interface DaemonMiss {

@@ -1,6 +1,5 @@
 // The request lines a client sends the daemon. The plugin's hot path imports this module, so it may
 // use only Node built-ins and type-only imports.
-import type { TokenRequest } from '../token/TokenRequest.js';
 import { forwardedEnv } from './forwardedEnv.js';
 
 /** Version of the wire protocol; a client and a daemon that disagree never exchange tokens. */
@@ -15,9 +14,9 @@ export const MAX_LINE_BYTES = 64 * 1024;
 export const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
 
 /** The operations the daemon answers. */
-export type DaemonOp = 'token' | 'exec' | 'hold' | 'status' | 'flush' | 'stop' | 'ping';
+export type DaemonOp = 'exec' | 'hold' | 'status' | 'flush' | 'stop' | 'ping';
 /** The operations that ask about or steer the daemon itself, not for a token. */
-export type ControlOp = Exclude<DaemonOp, 'token' | 'exec' | 'hold'>;
+export type ControlOp = Exclude<DaemonOp, 'exec' | 'hold'>;
 
 /** Temporary credentials on the wire: `expiration` in epoch ms. */
 export interface HeldCredentials {
@@ -28,31 +27,21 @@ export interface HeldCredentials {
 }
 
 /**
- * One request line: a token request with the caller's environment; the plugin's own command line
- * (`exec`: the daemon parses it and answers what the plugin prints); credentials for the daemon to
- * hold (`hold`, holdInDaemon.ts); or a control operation.
+ * One request line: the plugin's own command line with the caller's environment (`exec`: the daemon
+ * parses it and answers what the plugin prints); credentials for the daemon to hold for the token
+ * such a command line asks for (`hold`, holdInDaemon.ts); or a control operation.
  */
 export type DaemonRequest =
-  | { v: number; op: 'token'; request: TokenRequest; env: Record<string, string>; cwd?: string }
   | { v: number; op: 'exec'; argv: string[]; env: Record<string, string>; cwd?: string }
   | {
       v: number;
       op: 'hold';
-      request: TokenRequest;
+      argv: string[];
       env: Record<string, string>;
       credentials: HeldCredentials;
       cwd?: string;
     }
   | { v: number; op: ControlOp };
-
-/** The token request line a client sends; `cwd` as in execRequestLine. */
-export function tokenRequestLine(
-  request: TokenRequest,
-  env: Record<string, string | undefined>,
-  cwd?: string,
-): string {
-  return `${JSON.stringify({ v: PROTOCOL_VERSION, op: 'token', request, env: forwardedEnv(env), cwd })}\n`;
-}
 
 /**
  * The `exec` request line: the plugin's arguments (command first), the variables they need and,

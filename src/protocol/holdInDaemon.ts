@@ -4,7 +4,6 @@
 
 import type { AwsCredentials } from '../aws/AwsCredentials.js';
 import { EksTokenError } from '../shared/EksTokenError.js';
-import type { TokenRequest } from '../token/TokenRequest.js';
 import type { DaemonOutcome } from './DaemonExchange.js';
 import { type HeldCredentials, PROTOCOL_VERSION } from './DaemonRequest.js';
 import { forwardedEnv } from './forwardedEnv.js';
@@ -20,14 +19,17 @@ export interface HoldReply {
 
 const MAX_SECRET = 8192;
 
-/** The `hold` request line: the token request, environment and working directory the credentials were resolved for. */
+/**
+ * The `hold` request line: the command line (as `exec` sends it), environment and working directory
+ * the credentials were resolved for.
+ */
 export function holdRequestLine(
-  request: TokenRequest,
+  argv: string[],
   env: Record<string, string | undefined>,
   credentials: HeldCredentials,
   cwd?: string,
 ): string {
-  const line = { v: PROTOCOL_VERSION, op: 'hold', request, env: forwardedEnv(env), credentials, cwd };
+  const line = { v: PROTOCOL_VERSION, op: 'hold', argv, env: forwardedEnv(env), credentials, cwd };
   return `${JSON.stringify(line)}\n`;
 }
 
@@ -55,7 +57,7 @@ export function parseHeldCredentials(raw: unknown): HeldCredentials {
 
 /** Hands the daemon at the caller's socket (checked first, as for every request) the credentials a prompt produced; never rejects. */
 export function holdInDaemon(
-  request: TokenRequest,
+  argv: string[],
   env: Record<string, string | undefined>,
   credentials: AwsCredentials,
   now: () => number,
@@ -65,7 +67,7 @@ export function holdInDaemon(
   if (!sessionToken || !expiration)
     return Promise.resolve({ ok: false, reason: 'error', detail: 'not temporary credentials' });
   const line = holdRequestLine(
-    request,
+    argv,
     env,
     {
       accessKeyId,

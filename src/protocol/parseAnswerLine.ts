@@ -1,22 +1,11 @@
-// The answer lines the daemon sends for token and `exec` requests, their encoders and the client's
-// checks. The plugin's hot path imports this module, so it may use only Node built-ins.
+// The answer lines the daemon sends for `exec` requests, their encoder and the client's checks.
+// The plugin's hot path imports this module, so it may use only Node built-ins.
 import { PROTOCOL_VERSION } from './DaemonRequest.js';
 
-/** A successful token answer. */
-export interface TokenReply {
-  v: number;
-  ok: true;
-  token: string;
-  /** Epoch ms, as the in-process plugin would report it. */
-  expiresAt: number;
-  clusterName: string;
-  /** True when the answer came from the cache. */
-  cached: boolean;
-  /** Notes the in-process plugin would have printed on stderr. */
-  warnings: string[];
-}
-
-/** A successful `exec` answer: what the plugin prints, as the in-process plugin would print it. */
+/**
+ * A successful `exec` answer: what the plugin prints, as the in-process plugin would print it, and
+ * what --debug says about the token.
+ */
 export interface ExecReply {
   v: number;
   ok: true;
@@ -24,6 +13,10 @@ export interface ExecReply {
   expiresAt: number;
   stdout: string;
   stderr: string;
+  /** The cluster the token is for (absent from a daemon that does not send it). */
+  clusterName?: string;
+  /** True when the token came from the cache. */
+  cached: boolean;
 }
 
 /** A failed answer (see errorAnswer.ts for the codes): the client falls back to minting in-process. */
@@ -42,14 +35,10 @@ export function isPendingLine(line: string): boolean {
   return line === PENDING;
 }
 
-/** A token answer's wire line. */
-export function tokenAnswerLine(reply: TokenReply): string {
-  return `${JSON.stringify(reply)}\n`;
-}
-
 /** An `exec` answer's wire line. */
-export function execAnswerLine(expiresAt: number, stdout: string, stderr: string): string {
-  return `${JSON.stringify({ v: PROTOCOL_VERSION, ok: true, expiresAt, stdout, stderr })}\n`;
+export function execAnswerLine(answer: Omit<ExecReply, 'v' | 'ok'>): string {
+  const { expiresAt, stdout, stderr, clusterName, cached } = answer;
+  return `${JSON.stringify({ v: PROTOCOL_VERSION, ok: true, expiresAt, stdout, stderr, clusterName, cached })}\n`;
 }
 
 /** Checks an `exec` answer line; undefined for anything a correct daemon of this version would not send. */
@@ -65,27 +54,12 @@ export function parseExecReply(line: string, now: number): ExecReply | ErrorRepl
     typeof stderr !== 'string'
   )
     return undefined;
-  return { v: PROTOCOL_VERSION, ok: true, expiresAt, stdout, stderr };
-}
-
-/** Checks a token answer line; undefined for anything a correct daemon of this version would not send. */
-export function parseTokenReply(line: string, now: number): TokenReply | ErrorReply | undefined {
-  const reply = parseAnswerLine(line);
-  if (reply === undefined || isErrorReply(reply)) return reply;
-  const { token, expiresAt, clusterName, warnings } = reply;
-  if (
-    reply.ok !== true ||
-    typeof token !== 'string' ||
-    !/^k8s-aws-v1\.[A-Za-z0-9_-]{1,8000}$/.test(token) ||
-    !isFuture(expiresAt, now) ||
-    typeof clusterName !== 'string' ||
-    !Array.isArray(warnings) ||
-    !warnings.every((w) => typeof w === 'string' && w.length < 2000 && !/[\r\n]/.test(w))
-  ) {
-    return undefined;
-  }
+  // The native client prints what passes the checks above: --debug's fields never fail an answer.
+  const { clusterName } = reply;
   const cached = reply.cached === true;
-  return { v: PROTOCOL_VERSION, ok: true, token, expiresAt, clusterName, cached, warnings };
+  if (typeof clusterName !== 'string')
+    return { v: PROTOCOL_VERSION, ok: true, expiresAt, stdout, stderr, cached };
+  return { v: PROTOCOL_VERSION, ok: true, expiresAt, stdout, stderr, clusterName, cached };
 }
 
 /**

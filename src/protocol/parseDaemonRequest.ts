@@ -1,21 +1,18 @@
 import { EksTokenError } from '../shared/EksTokenError.js';
-import type { TokenRequest } from '../token/TokenRequest.js';
 import { type ControlOp, type DaemonRequest, PROTOCOL_VERSION } from './DaemonRequest.js';
 import { unknownOpError } from './errorAnswer.js';
 import { parseHeldCredentials } from './holdInDaemon.js';
 
-const OPS = new Set(['token', 'exec', 'hold', 'status', 'flush', 'stop', 'ping']);
+const OPS = new Set(['exec', 'hold', 'status', 'flush', 'stop', 'ping']);
 // The plugin's arguments: kubeconfig args are a handful of short flags.
 const MAX_ARGS = 64;
 const MAX_FIELD = 2048;
 const MAX_PATH = 4096;
-const STRING_FIELDS = ['clusterId', 'roleArn', 'externalId', 'sessionName', 'region', 'profile'] as const;
-const KNOWN_FIELDS = new Set<string>([...STRING_FIELDS, 'forwardSessionName', 'txtFallback', 'dnsServers']);
 
 /**
- * Parses and validates one request line. Strict on purpose: an unknown field could be something that
- * decides the token, so it is refused rather than ignored. Throws E_BAD_REQUEST with a one-line reason
- * (E_UNKNOWN_OP for an operation this daemon does not know).
+ * Parses and validates one request line: each field the operation reads is checked (the command
+ * line itself is parsed by the daemon as the CLI parses it). Throws E_BAD_REQUEST with a one-line
+ * reason (E_UNKNOWN_OP for an operation this daemon does not know).
  */
 export function parseDaemonRequest(line: string): DaemonRequest {
   let raw: unknown;
@@ -37,60 +34,17 @@ export function parseDaemonRequest(line: string): DaemonRequest {
     return raw.cwd === undefined ? exec : { ...exec, cwd: parseCwd(raw.cwd) };
   }
   if (op === 'hold') {
-    const { request, env } = raw;
     const credentials = parseHeldCredentials(raw.credentials);
     const hold = {
       v: PROTOCOL_VERSION,
       op,
-      request: parseTokenRequest(request),
-      env: parseEnv(env),
+      argv: parseArgv(raw.argv),
+      env: parseEnv(raw.env),
       credentials,
     } as const;
     return raw.cwd === undefined ? hold : { ...hold, cwd: parseCwd(raw.cwd) };
   }
-  if (op !== 'token') return { v: PROTOCOL_VERSION, op: op as ControlOp };
-  const token = {
-    v: PROTOCOL_VERSION,
-    op: 'token',
-    request: parseTokenRequest(raw.request),
-    env: parseEnv(raw.env),
-  } as const;
-  return raw.cwd === undefined ? token : { ...token, cwd: parseCwd(raw.cwd) };
-}
-
-function parseTokenRequest(raw: unknown): TokenRequest {
-  if (!isObject(raw)) throw bad('request is not an object');
-  for (const key of Object.keys(raw))
-    if (!KNOWN_FIELDS.has(key)) throw bad(`unknown request field ${key.slice(0, 40)}`);
-  const request: TokenRequest = { clusterId: '' };
-  for (const field of STRING_FIELDS) {
-    const value = raw[field];
-    if (value === undefined) continue;
-    if (typeof value !== 'string' || value.length === 0 || value.length > MAX_FIELD || /[\0\r\n]/.test(value))
-      throw bad(`request.${field} is not a short one-line string`);
-    request[field] = value;
-  }
-  if (!request.clusterId) throw bad('request.clusterId is missing');
-  if (raw.forwardSessionName !== undefined) {
-    if (typeof raw.forwardSessionName !== 'boolean') throw bad('request.forwardSessionName is not a boolean');
-    if (raw.forwardSessionName) request.forwardSessionName = true;
-  }
-  if (raw.txtFallback !== undefined) {
-    if (raw.txtFallback !== 'literal') throw bad('request.txtFallback is not "literal"');
-    request.txtFallback = 'literal';
-  }
-  if (raw.dnsServers !== undefined) {
-    const servers = raw.dnsServers;
-    if (
-      !Array.isArray(servers) ||
-      servers.length === 0 ||
-      servers.length > 8 ||
-      !servers.every((s) => typeof s === 'string' && s.length > 0 && s.length <= 300)
-    )
-      throw bad('request.dnsServers is not a list of servers');
-    request.dnsServers = [...servers];
-  }
-  return request;
+  return { v: PROTOCOL_VERSION, op: op as ControlOp };
 }
 
 function parseArgv(raw: unknown): string[] {

@@ -1,8 +1,7 @@
-// The one socket client, for token, `exec` and control requests: one request line to the local
+// The one socket client, for `exec`, `hold` and control requests: one request line to the local
 // daemon, one answer back. The plugin's hot path runs it, so Node built-ins and our own tiny modules
 // only; any failure returns a reason so the caller mints in-process instead.
 import type { Timers } from '../shared/Timers.js';
-import type { TokenRequest } from '../token/TokenRequest.js';
 import {
   type DaemonDeadlines,
   type DaemonExchange,
@@ -11,9 +10,9 @@ import {
   type DaemonOutcome,
   DEFAULT_DEADLINES,
 } from './DaemonExchange.js';
-import { MAX_LINE_BYTES, tokenRequestLine } from './DaemonRequest.js';
+import { execRequestLine, MAX_LINE_BYTES } from './DaemonRequest.js';
 import type { HandedOverSocket } from './HandedOverSocket.js';
-import { isPendingLine, parseTokenReply } from './parseAnswerLine.js';
+import { type ExecReply, isPendingLine, parseExecReply } from './parseAnswerLine.js';
 import { resolveSocketPath } from './resolveSocketPath.js';
 import { trustedSocket } from './trustedSocket.js';
 
@@ -26,15 +25,18 @@ const NODE_TIMERS: Timers = {
   clearTimeout: (timer) => clearTimeout(timer as NodeJS.Timeout | undefined),
 };
 
-/** Asks the daemon for a token; never rejects. A promise over `requestFromDaemon`. */
+/**
+ * Asks the daemon to answer the plugin's command line (`exec`, as the entry does); never rejects.
+ * A promise over `requestFromDaemon`, for the full CLI.
+ */
 export function askDaemon(
-  request: TokenRequest,
+  argv: string[],
   env: Record<string, string | undefined>,
   now: () => number,
   deadlines: DaemonDeadlines = DEFAULT_DEADLINES,
   cwd?: string,
-): Promise<DaemonOutcome> {
-  const exchange = { line: tokenRequestLine(request, env, cwd), parse: parseTokenReply };
+): Promise<DaemonOutcome<ExecReply>> {
+  const exchange = { line: execRequestLine(argv, env, cwd), parse: parseExecReply };
   return new Promise((resolve) => requestFromDaemon(exchange, env, now, resolve, deadlines));
 }
 

@@ -81,7 +81,7 @@ export function formatExecCredential(apiVersion: ExecApiVersion, token: string, 
 export function formatTokenOutput(
   tokenOnly: boolean,
   apiVersion: ExecApiVersion,
-  token: { token: string; expiresAt: number; warnings?: string[] },
+  token: { token: string; expiresAt: number; warnings?: readonly string[] },
   extraNotes: string[] = [],
 ): { stdout: string; stderr: string } {
   return {

@@ -4,6 +4,7 @@ import { resolveProfileName, resolveProfileSettings } from '../aws/resolveProfil
 import { resolveStsEndpoint, type StsEndpoint } from '../aws/resolveStsEndpoint.js';
 import { staticEnvCredentials } from '../aws/staticEnvCredentials.js';
 import { isDnsClusterId, isValidClusterName } from '../dns/isValidClusterName.js';
+import { nameCheckAt } from '../dns/nameCheckAt.js';
 import { EksTokenError } from '../shared/EksTokenError.js';
 import type { MintDeps } from './mintDeps.js';
 import { type EksToken, presignToken } from './presignToken.js';
@@ -62,7 +63,7 @@ export async function resolveRequest(request: TokenRequest, deps: MintDeps): Pro
     });
     resolved.clusterName = name.name;
     if (name.validUntil !== undefined) resolved.nameValidUntil = name.validUntil;
-    if (name.ttlSeconds !== undefined) resolved.nameCheckAt = askedAt + name.ttlSeconds * 1000;
+    if (name.ttlSeconds !== undefined) resolved.nameCheckAt = nameCheckAt(askedAt, name.ttlSeconds);
   } else if (!isValidClusterName(request.clusterId)) {
     throw new EksTokenError(
       'E_BAD_CLUSTER_ID',

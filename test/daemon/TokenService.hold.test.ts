@@ -24,7 +24,7 @@ const held = (now: number, lifetimeMs = 60 * MIN) => ({
 async function mfaWorld(): Promise<World> {
   world = await startWorld();
   world.credentials.failNext = new EksTokenError('E_MFA_REQUIRED', 'the profile needs an MFA code');
-  await assert.rejects(world.service.mint(world.prepare('eks-blue', { fetched: true })), {
+  await assert.rejects(world.mint(world.prepare('eks-blue', { fetched: true })), {
     code: 'E_MFA_REQUIRED',
   });
   return world;
@@ -32,19 +32,19 @@ async function mfaWorld(): Promise<World> {
 
 describe('credentials handed over after an MFA prompt', () => {
   test('kept for the source that wanted a code: later calls, any cluster, need no fetch', async () => {
-    const { service, credentials, prepare, clock } = await mfaWorld();
+    const { service, mint, credentials, prepare, clock } = await mfaWorld();
     assert.equal(await service.hold(prepare('eks-blue', { fetched: true }), held(clock.now())), true);
     const fetches = credentials.fetches;
-    assert.equal((await service.mint(prepare('eks-blue', { fetched: true }))).clusterName, 'eks-blue');
-    assert.equal((await service.mint(prepare('eks-green', { fetched: true }))).clusterName, 'eks-green');
+    assert.equal((await mint(prepare('eks-blue', { fetched: true }))).clusterName, 'eks-blue');
+    assert.equal((await mint(prepare('eks-green', { fetched: true }))).clusterName, 'eks-green');
     assert.equal(credentials.fetches, fetches);
   });
 
   test('refused when the daemon never wanted a code for that source', async () => {
     world = await startWorld();
-    const { service, credentials, prepare, clock } = world;
+    const { service, mint, credentials, prepare, clock } = world;
     assert.equal(await service.hold(prepare('eks-blue', { fetched: true }), held(clock.now())), false);
-    await service.mint(prepare('eks-blue', { fetched: true }));
+    await mint(prepare('eks-blue', { fetched: true }));
     assert.equal(credentials.fetches, 1);
   });
 
@@ -55,7 +55,7 @@ describe('credentials handed over after an MFA prompt', () => {
   });
 
   test('refused after the hold window, and taken only once', async () => {
-    const { service, prepare, clock } = await mfaWorld();
+    const { service, mint, prepare, clock } = await mfaWorld();
     const request = prepare('eks-blue', { fetched: true });
     clock.advance(6 * MIN);
     assert.equal(await service.hold(request, held(clock.now())), false);
@@ -63,7 +63,7 @@ describe('credentials handed over after an MFA prompt', () => {
       'E_MFA_REQUIRED',
       'the profile needs an MFA code',
     );
-    await assert.rejects(service.mint(request), { code: 'E_MFA_REQUIRED' });
+    await assert.rejects(mint(request), { code: 'E_MFA_REQUIRED' });
     assert.equal(await service.hold(request, held(clock.now())), true);
     assert.equal(await service.hold(request, held(clock.now())), false);
   });

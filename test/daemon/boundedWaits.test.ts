@@ -56,10 +56,15 @@ test('a daemon that says "pending" forever is abandoned after the total limit', 
   await new Promise<void>((resolve) => server.listen(path, resolve));
   try {
     const outcome = await orStillWaiting(
-      askDaemon({ clusterId: 'eks-a', region: 'eu-west-1' }, { EKS_TOKEN_SOCKET: path }, Date.now, {
-        answerMs: 300,
-        pendingMs: 600,
-      }),
+      askDaemon(
+        ['token', '-i', 'eks-a', '--region', 'eu-west-1', '--daemon', 'on'],
+        { EKS_TOKEN_SOCKET: path },
+        Date.now,
+        {
+          answerMs: 300,
+          pendingMs: 600,
+        },
+      ),
     );
     assert.deepEqual(outcome === 'still waiting' ? outcome : [outcome.ok, !outcome.ok && outcome.reason], [
       false,
@@ -88,7 +93,7 @@ test('a stopped daemon (SIGSTOP): the plugin gives up after the first-answer lim
 
 test("other identities' slow credential fetches never hold up another identity's answer", async () => {
   const line = (profile: string) =>
-    `${JSON.stringify({ v: 1, op: 'token', request: { clusterId: 'eks-a', region: 'eu-west-1' }, env: { HOME: h.home, AWS_PROFILE: profile }, cwd: h.dir })}\n`;
+    `${JSON.stringify({ v: 1, op: 'exec', argv: ['token', '-i', 'eks-a', '--region', 'eu-west-1', '--daemon', 'on'], env: { HOME: h.home, AWS_PROFILE: profile }, cwd: h.dir })}\n`;
   // Eight identities whose credential helpers hang.
   const slow = Array.from({ length: 8 }, (_, i) => {
     const s = createConnection(h.socket);

@@ -33,8 +33,16 @@ test('daemon status at a large cache: the answer fits, newest rows first, with t
   for (let batch = 0; batch < 1500; batch += 50) {
     await Promise.all(
       Array.from({ length: 50 }, async (_, i) => {
-        const request = { clusterId: `c${batch + i}-${'x'.repeat(90)}`, region: 'eu-west-1' };
-        const answer = await ask(h.socket, `${JSON.stringify({ v: 1, op: 'token', request, env })}\n`);
+        const argv = [
+          'token',
+          '-i',
+          `c${batch + i}-${'x'.repeat(90)}`,
+          '--region',
+          'eu-west-1',
+          '--daemon',
+          'on',
+        ];
+        const answer = await ask(h.socket, `${JSON.stringify({ v: 1, op: 'exec', argv, env })}\n`);
         assert.match(answer, /"ok":true/);
       }),
     );

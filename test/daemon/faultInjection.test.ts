@@ -36,10 +36,10 @@ after(async () => {
   await h.cleanup([KEYS.AWS_SECRET_ACCESS_KEY]);
 });
 
-/** A token request line as the plugin's full CLI sends it (static keys: no credential child). */
+/** A token call's request line as the plugin sends it (static keys: no credential child). */
 function tokenLine(clusterId: string, env: Record<string, string>): string {
-  const request = { clusterId, region: 'eu-west-1' };
-  return `${JSON.stringify({ v: 1, op: 'token', request, env: { ...KEYS, ...env } })}\n`;
+  const argv = ['token', '-i', clusterId, '--region', 'eu-west-1', '--daemon', 'on'];
+  return `${JSON.stringify({ v: 1, op: 'exec', argv, env: { ...KEYS, ...env } })}\n`;
 }
 
 /** Sends one line on a fresh connection; resolves with the last line before the daemon closed it. */
@@ -106,7 +106,7 @@ test('a client that leaves while its credentials are fetched: the helper and its
   const socket = createConnection(h.socket);
   socket.on('error', () => {});
   socket.write(
-    `${JSON.stringify({ v: 1, op: 'token', request: { clusterId: 'eks-a' }, env, cwd: h.dir })}\n`,
+    `${JSON.stringify({ v: 1, op: 'exec', argv: ['token', '-i', 'eks-a', '--daemon', 'on'], env, cwd: h.dir })}\n`,
   );
   const file = join(h.dir, 'pgid');
   await waitFor(() => existsSync(file), 10_000);
@@ -130,7 +130,8 @@ test('the daemon killed with SIGKILL mid-fetch: its credential child and the hel
     const env = { HOME: own.home, AWS_PROFILE: 'hang', AWS_REGION: 'eu-west-1' };
     const socket = createConnection(own.socket);
     socket.on('error', () => {});
-    const request = { v: 1, op: 'token', request: { clusterId: 'eks-a' }, env, cwd: own.dir };
+    const argv = ['token', '-i', 'eks-a', '--daemon', 'on'];
+    const request = { v: 1, op: 'exec', argv, env, cwd: own.dir };
     socket.write(`${JSON.stringify(request)}\n`);
     const file = join(own.dir, 'pgid');
     await waitFor(() => existsSync(file), 10_000);

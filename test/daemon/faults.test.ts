@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import fc from 'fast-check';
-import { MAX_REQUEST_BYTES, tokenRequestLine } from '../../src/protocol/DaemonRequest.js';
+import { execRequestLine, MAX_REQUEST_BYTES } from '../../src/protocol/DaemonRequest.js';
 import { askDaemon } from '../../src/protocol/requestFromDaemon.js';
 import { sendControl } from '../../src/protocol/sendControl.js';
 import { ensureSocketDir } from '../../src/protocol/trustedSocket.js';
@@ -56,7 +56,11 @@ function rssKiB(pid: number): number {
 }
 
 async function assertAnswersTokens(): Promise<void> {
-  const outcome = await askDaemon({ clusterId: 'eks-a', region: 'eu-west-1' }, h.env(KEYS), Date.now);
+  const outcome = await askDaemon(
+    ['token', '-i', 'eks-a', '--region', 'eu-west-1', '--daemon', 'on'],
+    h.env(KEYS),
+    Date.now,
+  );
   assert.ok(outcome.ok, JSON.stringify(outcome));
 }
 
@@ -79,7 +83,7 @@ test('garbage, truncated and oversized lines get one error line each; the daemon
 test('a request line that arrives a byte at a time, split inside UTF-8 characters, is answered', async () => {
   // A variable the cache key includes, with multi-byte characters in it.
   const env = { ...h.env(KEYS), AWS_X_NOTE: 'région ✓ 🚀' };
-  const line = tokenRequestLine({ clusterId: 'eks-a', region: 'eu-west-1' }, env);
+  const line = execRequestLine(['token', '-i', 'eks-a', '--region', 'eu-west-1', '--daemon', 'on'], env);
   // Sent whole first; the trickled copy must then hit the same cache key, which a decoding slip
   // (a character split between reads turned into U+FFFD) would miss.
   assert.match(await exchange(line), /"ok":true/);
@@ -159,7 +163,7 @@ test('many distinct keys: the cache stays at its bound (LRU, default 512) and me
   for (let batch = 0; batch < 1200; batch += 20) {
     const outcomes = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        askDaemon({ clusterId: `c${batch + i}`, region: 'eu-west-1' }, env, Date.now),
+        askDaemon(['token', '-i', `c${batch + i}`, '--region', 'eu-west-1', '--daemon', 'on'], env, Date.now),
       ),
     );
     assert.ok(
@@ -229,36 +233,38 @@ test('fake daemons that hang or answer nonsense only cost time: the plugin falls
   }
 });
 
-/** A fake daemon that answers `exec` with `execAnswer` and `token` with a fixed token; records the ops. */
+/** A fake daemon that answers every request with `execAnswer`; records the ops. */
 async function oneAnswerDaemon(name: string, execAnswer: string) {
   const socket = join(h.dir, name, 'daemon.sock');
   ensureSocketDir(socket);
   const ops: string[] = [];
   const server = createServer((s) => {
     s.on('error', () => {}).once('data', (line: Buffer) => {
-      const op = String(JSON.parse(line.toString()).op);
-      ops.push(op);
-      s.end(
-        op === 'token'
-          ? `${JSON.stringify({ v: 1, ok: true, token: 'k8s-aws-v1.Zm9v', expiresAt: Date.now() + 600_000, clusterName: 'c', cached: true, warnings: [] })}\n`
-          : execAnswer,
-      );
+      ops.push(String(JSON.parse(line.toString()).op));
+      s.end(execAnswer);
     });
   });
   await new Promise<void>((resolve) => server.listen(socket, resolve));
   return { ops, env: { ...h.env(KEYS), EKS_TOKEN_SOCKET: socket }, close: () => server.close() };
 }
 
-test('a daemon from before `exec` (E_UNKNOWN_OP) is asked for a token instead', async () => {
+test('a daemon from before `exec` (E_UNKNOWN_OP) is asked once; the plugin mints in-process', async () => {
   const fake = await oneAnswerDaemon(
     'older',
     '{"v":1,"ok":false,"error":{"code":"E_UNKNOWN_OP","message":"bad daemon request: unknown op exec"}}\n',
   );
   try {
-    const r = await h.run(['token', '-i', 'eks-a', '--region', 'eu-west-1', '--daemon', 'on'], fake.env);
-    assert.equal(r.code, 0, r.stderr);
-    assert.equal(tokenOf(r.stdout), 'k8s-aws-v1.Zm9v');
-    assert.deepEqual(fake.ops, ['exec', 'token']);
+    for (const debug of [[], ['--debug']]) {
+      fake.ops.length = 0;
+      const argv = ['token', '-i', 'eks-a', '--region', 'eu-west-1', '--daemon', 'on', ...debug];
+      const r = await h.run(argv, fake.env);
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(fake.ops, ['exec']);
+      assert.equal(
+        urlOf(tokenOf(r.stdout)).searchParams.get('X-Amz-Credential')?.split('/')[0],
+        'AKIDEXAMPLE',
+      );
+    }
   } finally {
     fake.close();
   }

@@ -7,9 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CredentialSource } from '../../daemon/CredentialCache.js';
 import { type PreparedRequest, prepareRequest } from '../../daemon/prepareRequest.js';
-import { TokenService } from '../../daemon/TokenService.js';
+import { type ServedToken, TokenService } from '../../daemon/TokenService.js';
 import type { AwsCredentials } from '../../src/aws/AwsCredentials.js';
-import type { TokenReply } from '../../src/protocol/parseAnswerLine.js';
 import { KEYS } from './daemonHarness.js';
 import { type DnsTestServer, reply, startDnsTestServer, txt } from './dnsTestServer.js';
 import { FakeClock } from './fakeClock.js';
@@ -79,10 +78,17 @@ export interface World {
    */
   pass(ms: number): Promise<void>;
   /** What the daemon answers: the cached token, else a new one. */
-  answer(prepared: PreparedRequest): Promise<TokenReply>;
+  answer(prepared: PreparedRequest): Promise<Answered>;
+  /** The service's mint, its token and whether it was cached in one object. */
+  mint(prepared: PreparedRequest): Promise<Answered>;
+  /** The service's lookup, as `mint` gives it. */
+  lookup(prepared: PreparedRequest): Answered | undefined;
   prepare(clusterId: string, options?: { fetched?: boolean; region?: string }): PreparedRequest;
   close(): Promise<void>;
 }
+
+/** A served token and whether it came from the cache, as the daemon renders it. */
+export type Answered = ServedToken & { cached: boolean };
 
 /** Starts a world at T0 with a DNS server naming eks-blue (TTL 10 s). */
 export async function startWorld(options: { maxEntries?: number } = {}): Promise<World> {
@@ -105,6 +111,14 @@ export async function startWorld(options: { maxEntries?: number } = {}): Promise
     timers: clock.timers,
     credentials,
   });
+  const mint = async (prepared: PreparedRequest): Promise<Answered> => {
+    const { served, cached } = await service.mint(prepared);
+    return { ...served, cached };
+  };
+  const lookup = (prepared: PreparedRequest): Answered | undefined => {
+    const served = service.lookup(prepared);
+    return served && { ...served, cached: true };
+  };
   return {
     clock,
     service,
@@ -122,10 +136,12 @@ export async function startWorld(options: { maxEntries?: number } = {}): Promise
       clock.advance(end - clock.now());
     },
     async answer(prepared) {
-      const reply = service.lookup(prepared) ?? (await service.mint(prepared));
+      const reply = lookup(prepared) ?? (await mint(prepared));
       await service.renewed();
       return reply;
     },
+    mint,
+    lookup,
     prepare(clusterId, { fetched = false, region = 'eu-west-1' } = {}) {
       const env: Record<string, string> = fetched ? { HOME: home } : { HOME: home, ...KEYS };
       return prepareRequest({ clusterId, region, dnsServers: [dns.address] }, env);
@@ -142,7 +158,7 @@ export async function startWorld(options: { maxEntries?: number } = {}): Promise
  * When the token was signed (epoch ms), after checking with the independent SigV4 verifier that it
  * is a presigned GetCallerIdentity for `cluster` made with the test keys.
  */
-export function signedAt(reply: TokenReply | undefined, cluster: string): number {
+export function signedAt(reply: { token: string } | undefined, cluster: string): number {
   if (!reply) throw new Error('expected a token, got a miss');
   const url = Buffer.from(reply.token.slice('k8s-aws-v1.'.length), 'base64url').toString();
   const verdict = verifyPresignedUrl(

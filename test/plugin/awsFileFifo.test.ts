@@ -40,8 +40,8 @@ test('with the daemon: a FIFO or an oversized AWS file is left to the plugin, co
   const outcome = await sendControl(h.socket, 'status');
   assert.ok(outcome.ok);
   const status: DaemonStatus = outcome.reply.status;
-  // Each call asks twice: the entry's `exec`, then the full CLI's token request (E_NOT_FOR_DAEMON).
-  assert.equal(status.unserved?.['aws-file'], 4, JSON.stringify(status.unserved));
+  // Each call asks once: the full CLI takes the entry's miss (E_NOT_FOR_DAEMON) and does not ask again.
+  assert.equal(status.unserved?.['aws-file'], 2, JSON.stringify(status.unserved));
 });
 
 test('doctor says whether a call from this shell would be served by the running daemon, and why not', async () => {
@@ -55,6 +55,6 @@ test('doctor says whether a call from this shell would be served by the running 
     big,
     /^warn +daemon use +a call from this shell would not be served: the AWS file \S+ is larger than/,
   );
-  // The calls the daemon left to the plugin so far, by reason (the test before left four).
-  assert.match(big, /left to the plugin so far: aws-file 4/);
+  // The calls the daemon left to the plugin so far, by reason (the test before left two).
+  assert.match(big, /left to the plugin so far: aws-file 2/);
 });

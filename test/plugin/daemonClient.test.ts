@@ -12,7 +12,7 @@ import { FakeClock, untilTrue } from '../helpers/fakeClock.js';
 const dir = mkdtempSync(join(tmpdir(), 'eks-token-client-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const TOKEN = `k8s-aws-v1.${'A'.repeat(1500)}`;
-const REQUEST = { clusterId: 'eks-a', region: 'eu-west-1' };
+const REQUEST = ['token', '-i', 'eks-a', '--region', 'eu-west-1', '--daemon', 'on'];
 
 /** A fake daemon on a fresh socket: `answer` gets each connection once its request line is in. */
 async function fakeDaemon(answer: (socket: Socket, request: string) => void) {
@@ -58,11 +58,11 @@ function answerLine(warnings: string[]): string {
   const reply = {
     v: 1,
     ok: true,
-    token: TOKEN,
     expiresAt: Date.now() + 600_000,
+    stdout: `${TOKEN}\n`,
+    stderr: warnings.map((w) => `${w}\n`).join(''),
     clusterName: 'eks-a',
     cached: true,
-    warnings,
   };
   return `${JSON.stringify(reply)}\n`;
 }
@@ -90,8 +90,8 @@ test('an answer in many small reads, split inside UTF-8 characters, after a pend
       timers: clock.timers,
     });
     assert.ok(outcome.ok, JSON.stringify(outcome));
-    assert.equal(outcome.reply.token, TOKEN);
-    assert.deepEqual(outcome.reply.warnings, [warning]);
+    assert.equal(outcome.reply.stdout, `${TOKEN}\n`);
+    assert.equal(outcome.reply.stderr, `${warning}\n`);
   } finally {
     fake.close();
   }
