@@ -1,27 +1,19 @@
 import { lstatSync, unlinkSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { controlAnswerLine, type DaemonStatus } from '../src/protocol/controlReplyParser.js';
-import { type DaemonRequest, type HeldCredentials, MAX_LINE_BYTES } from '../src/protocol/DaemonRequest.js';
+import type { DaemonRequest, HeldCredentials } from '../src/protocol/DaemonRequest.js';
 import { errorAnswerLine } from '../src/protocol/errorAnswer.js';
 import { holdAnswerLine } from '../src/protocol/holdInDaemon.js';
 import { PENDING_LINE } from '../src/protocol/parseAnswerLine.js';
 import { parseDaemonRequest } from '../src/protocol/parseDaemonRequest.js';
+import { HitLines } from './HitLines.js';
 import { DEFAULT_LINE_LIMITS, DEFAULT_LINE_SIZES, LineServer, sendLine } from './LineServer.js';
-import { type PreparedExec, prepareExec } from './prepareExec.js';
+import { type PreparedLine, PreparedLines } from './PreparedLines.js';
+import { prepareExec } from './prepareExec.js';
 import { type PreparedRequest, prepareRequest } from './prepareRequest.js';
-import type { ServedToken, TokenService } from './TokenService.js';
+import { statusEntries } from './statusEntries.js';
+import type { TokenService } from './TokenService.js';
 import { UnservedCounts } from './UnservedCounts.js';
-
-// How an answer line is made from a token, and the key that tells its forms apart.
-type Answer = Pick<PreparedExec, 'renderKey' | 'render'>;
-
-// Shells repeat the same request line; this many are remembered already parsed and keyed, as long
-// as they hold no more bytes than this in all (one environment may be megabytes).
-const PREPARED_LINES = 256;
-const PREPARED_BYTES = 8 * 1024 * 1024;
-// How long one look at the AWS files' version serves repeated lines. Far below the time any edit
-// takes to reach the daemon through kubectl and the plugin (> 50 ms), so edits still always count.
-export const STAMP_REUSE_MS = 20;
 
 /** What the daemon needs. */
 export interface TokenDaemonOptions {
@@ -46,24 +38,19 @@ export class TokenDaemon {
     DEFAULT_LINE_SIZES,
     (why) => this.unserved.add(why),
   );
-  private preparedBytes = 0;
   private readonly startedAt: number;
   private idleTimer: NodeJS.Timeout | undefined;
   private lastRequestAt: number;
   private socketIno: number | undefined;
   private stopped = false;
-  // A hit's answer line, rendered and encoded once per token and form: every later hit sends the
-  // same bytes, with no JSON or UTF-8 encoding per request.
-  private readonly hitLines = new WeakMap<ServedToken, Map<string, Buffer>>();
-  private readonly preparedLines = new Map<
-    string,
-    { prepared: PreparedRequest; answer: Answer; stampedAt: number }
-  >();
+  private readonly hitLines = new HitLines();
+  private readonly preparedLines: PreparedLines;
 
   constructor(private readonly options: TokenDaemonOptions) {
     this.done = new Promise((resolve) => {
       this.finish = resolve;
     });
+    this.preparedLines = new PreparedLines(options.now);
     this.startedAt = options.now();
     this.lastRequestAt = this.startedAt;
     if (options.idleTimeoutMs > 0) this.armIdleTimer(options.idleTimeoutMs);
@@ -102,22 +89,12 @@ export class TokenDaemon {
 
   // Synchronous up to a cache hit's answer: no promise per request; only a miss goes async.
   private answer(socket: Socket, line: string): void {
-    // A line seen before needs no parsing, validation or hashing again (a third of a hit's CPU);
-    // only the AWS files' version is read afresh, so edits to them still count.
+    // A line seen before needs no parsing, validation or hashing again; its files' version is
+    // looked at again, so edits to them still count.
     const known = this.preparedLines.get(line);
     if (known) {
-      const now = this.options.now();
-      let fresh = true;
-      if (now - known.stampedAt >= STAMP_REUSE_MS || now < known.stampedAt) {
-        // Changed files may select another credential source: then the line is keyed afresh.
-        fresh = known.prepared.stampNow() === known.prepared.stamp;
-        known.stampedAt = now;
-      }
-      if (fresh) {
-        this.serveToken(socket, known.prepared, known.answer);
-        return;
-      }
-      this.forgetLine(line);
+      this.serveToken(socket, known.prepared, known.answer);
+      return;
     }
     let request: DaemonRequest;
     try {
@@ -137,7 +114,6 @@ export class TokenDaemon {
         return;
       case 'flush':
         this.preparedLines.clear();
-        this.preparedBytes = 0;
         sendLine(socket, controlAnswerLine('flush', { flushed: service.flush() }));
         return;
       case 'stop':
@@ -150,7 +126,7 @@ export class TokenDaemon {
       return;
     }
     let prepared: PreparedRequest;
-    let answer: Answer;
+    let answer: PreparedLine['answer'];
     try {
       const exec = prepareExec(request.argv, request.env);
       prepared = prepareRequest(exec.request, request.env, request.cwd);
@@ -160,34 +136,16 @@ export class TokenDaemon {
       sendLine(socket, errorAnswerLine(error));
       return;
     }
-    this.rememberLine(line, { prepared, answer, stampedAt: this.options.now() });
+    this.preparedLines.remember(line, { prepared, answer });
     this.serveToken(socket, prepared, answer);
   }
 
-  private rememberLine(
-    line: string,
-    entry: { prepared: PreparedRequest; answer: Answer; stampedAt: number },
-  ) {
-    if (line.length > PREPARED_BYTES / 4) return;
-    this.preparedLines.set(line, entry);
-    this.preparedBytes += line.length;
-    while (this.preparedLines.size > PREPARED_LINES || this.preparedBytes > PREPARED_BYTES) {
-      const oldest = this.preparedLines.keys().next();
-      if (oldest.done) break;
-      this.forgetLine(oldest.value);
-    }
-  }
-
-  private forgetLine(line: string): void {
-    if (this.preparedLines.delete(line)) this.preparedBytes -= line.length;
-  }
-
-  private serveToken(socket: Socket, prepared: PreparedRequest, answer: Answer): void {
+  private serveToken(socket: Socket, prepared: PreparedRequest, answer: PreparedLine['answer']): void {
     this.lastRequestAt = this.options.now();
     let hit: Buffer | undefined;
     try {
       const served = this.options.service.lookup(prepared);
-      if (served) hit = this.hitLine(served, answer);
+      if (served) hit = this.hitLines.lineFor(served, answer);
     } catch (error) {
       this.unserved.addError(error);
       sendLine(socket, errorAnswerLine(error));
@@ -197,21 +155,11 @@ export class TokenDaemon {
     else void this.serveMiss(socket, prepared, answer);
   }
 
-  private hitLine(served: ServedToken, answer: Answer): Buffer {
-    let lines = this.hitLines.get(served);
-    if (lines === undefined) {
-      lines = new Map();
-      this.hitLines.set(served, lines);
-    }
-    let line = lines.get(answer.renderKey);
-    if (line === undefined) {
-      line = Buffer.from(answer.render(served, true));
-      lines.set(answer.renderKey, line);
-    }
-    return line;
-  }
-
-  private async serveMiss(socket: Socket, prepared: PreparedRequest, answer: Answer): Promise<void> {
+  private async serveMiss(
+    socket: Socket,
+    prepared: PreparedRequest,
+    answer: PreparedLine['answer'],
+  ): Promise<void> {
     // A client that hangs up (or ends its side: clients keep it open until answered) has gone; what
     // is made only for it stops (LineServer's limits end a client that neither reads nor leaves).
     const gone = new AbortController();
@@ -263,19 +211,4 @@ export class TokenDaemon {
       ...statusEntries(this.options.service.entries()),
     };
   }
-}
-
-// Rows of the status answer, most recently used first, as many as fit in the answer line a client
-// accepts (a few thousand; the cache may hold a million), with the count of all of them.
-const STATUS_ROWS_BYTES = MAX_LINE_BYTES - 4096;
-
-function statusEntries<T>(all: T[]): { entries: T[]; entryCount: number } {
-  const entries: T[] = [];
-  let bytes = 0;
-  for (let i = all.length - 1; i >= 0; i--) {
-    bytes += JSON.stringify(all[i]).length + 1;
-    if (bytes > STATUS_ROWS_BYTES) break;
-    entries.push(all[i] as T);
-  }
-  return { entries, entryCount: all.length };
 }

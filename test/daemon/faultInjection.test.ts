@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { STAMP_REUSE_MS } from '../../daemon/TokenDaemon.js';
+import { STAMP_REUSE_MS } from '../../daemon/PreparedLines.js';
 import { sendControl } from '../../src/protocol/sendControl.js';
 import { CLI_JS, DaemonHarness, type DaemonProcess, KEYS, waitFor } from '../helpers/daemonHarness.js';
 import { groupMembers, hangingHelper, killGroup } from '../helpers/processGroups.js';
