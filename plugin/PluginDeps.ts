@@ -13,6 +13,17 @@ export interface PluginDeps {
   stdin: NodeJS.ReadableStream;
   /** Path of this CLI's entry script, for starting the daemon in the background. */
   selfPath?: string;
+  /** The working directory, where a credential_process helper would run; none if it was removed. */
+  cwd: () => string | undefined;
+}
+
+/** The process's working directory, or undefined when it was removed (process.cwd() throws then). */
+export function processWorkingDirectory(): string | undefined {
+  try {
+    return process.cwd();
+  } catch {
+    return undefined;
+  }
 }
 
 /** Reads one line from a stream (an MFA code typed at the prompt). */

@@ -23,7 +23,7 @@ export function answerFromDaemon(
   argv: string[],
   env: Record<string, string | undefined>,
   now: () => number,
-  out: Pick<PluginDeps, 'stdout' | 'stderr'>,
+  out: Pick<PluginDeps, 'stdout' | 'stderr' | 'cwd'>,
   answered: (error?: unknown) => void,
   next: (miss?: DaemonMiss) => void,
   handed?: HandedOverSocket,
@@ -33,7 +33,7 @@ export function answerFromDaemon(
     next();
     return;
   }
-  const exchange = { line: execRequestLine(argv, env, workingDirectory()), parse: parseExecReply };
+  const exchange = { line: execRequestLine(argv, env, out.cwd()), parse: parseExecReply };
   const settle: Parameters<typeof requestFromDaemon<ExecReply>>[3] = (outcome) => {
     if (!outcome.ok) {
       // Every miss goes to the full CLI, which does not ask again: a call left to the plugin
@@ -54,15 +54,6 @@ export function answerFromDaemon(
   };
   if (handed) exchangeWithDaemon(resolveSocketPath(env), exchange, now, settle, undefined, handed);
   else requestFromDaemon(exchange, env, now, settle);
-}
-
-/** The plugin's working directory, where a credential_process helper would run; none if it was removed. */
-export function workingDirectory(): string | undefined {
-  try {
-    return process.cwd();
-  } catch {
-    return undefined;
-  }
 }
 
 // A token call that asks the daemon, decided from flags read as parseArgs reads them. Anything the

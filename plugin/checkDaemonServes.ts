@@ -4,14 +4,16 @@ import { parseDaemonRequest } from '../src/protocol/parseDaemonRequest.js';
 import { resolveSocketPath } from '../src/protocol/resolveSocketPath.js';
 import { sendControl } from '../src/protocol/sendControl.js';
 import { inertText } from '../src/shared/quoteValue.js';
-import { workingDirectory } from './answerFromDaemon.js';
 import type { Check } from './formatCheck.js';
 
 /**
  * Whether a token call from this shell (its environment and working directory) would be served by
  * the running daemon, and why not; with the calls the daemon has left to the plugin so far, by reason.
  */
-export async function checkDaemonServes(env: Record<string, string | undefined>): Promise<Check> {
+export async function checkDaemonServes(
+  env: Record<string, string | undefined>,
+  cwd: string | undefined,
+): Promise<Check> {
   const area = 'daemon use';
   const mode = env.EKS_TOKEN_DAEMON;
   const outcome = await sendControl(resolveSocketPath(env), 'status');
@@ -21,7 +23,6 @@ export async function checkDaemonServes(env: Record<string, string | undefined>)
     unserved.length > 0
       ? `; left to the plugin so far: ${inertText(unserved.map(([why, n]) => `${why} ${n}`).join(', '))}`
       : '';
-  const cwd = workingDirectory();
   const line = execRequestLine(['token', '-i', 'eks-token-doctor'], env, cwd);
   let why: string | undefined;
   let fix: string | undefined;

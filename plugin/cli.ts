@@ -4,7 +4,7 @@ import { formatErrorLine } from '../src/shared/EksTokenError.js';
 import { answerFromDaemon } from './answerFromDaemon.js';
 import { fdSink } from './fdSink.js';
 import { run } from './main.js';
-import type { PluginDeps } from './PluginDeps.js';
+import { type PluginDeps, processWorkingDirectory } from './PluginDeps.js';
 
 // First: the native client's connection, if it handed one over, leaves the environment before
 // anything reads or forwards it (the native client sent the environment without it).
@@ -32,6 +32,7 @@ const deps: PluginDeps = {
     return process.stdin;
   },
   selfPath: process.argv[1] ?? '',
+  cwd: processWorkingDirectory,
 };
 
 async function runFullCli(daemonMiss: DaemonMiss | undefined): Promise<void> {

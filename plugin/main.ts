@@ -7,7 +7,6 @@ import { VERSION } from '../src/shared/version.js';
 import { type ExecInfo, formatTokenOutput, resolveExecInfo } from '../src/token/formatExecCredential.js';
 import { parseTokenCommand, type TokenCommand } from '../src/token/parseTokenCommand.js';
 import { splitCommandLine } from '../src/token/splitCommandLine.js';
-import { workingDirectory } from './answerFromDaemon.js';
 import { type PluginDeps, readLine } from './PluginDeps.js';
 
 /** What is known about this one call before the full CLI runs. */
@@ -95,7 +94,7 @@ async function runToken(
     if (note) log(`eks-token: debug: ${note}`);
     // The entry (cli.ts) asked already, with this same request, unless its flag scan left the call
     // here (--debug, say) or a test calls run() directly: each call asks the daemon once.
-    const outcome = daemonMiss ?? (await askDaemon(argv, deps.env, deps.now, undefined, workingDirectory()));
+    const outcome = daemonMiss ?? (await askDaemon(argv, deps.env, deps.now, undefined, deps.cwd()));
     if (outcome.ok) {
       const { reply } = outcome;
       if (cmd.debug)
@@ -179,7 +178,7 @@ async function holdInDaemon(
   const { cliCacheEnabled } = await import('../src/aws/readCliCache.js');
   if (cliCacheEnabled(deps.env)) return;
   const { holdInDaemon } = await import('../src/protocol/holdInDaemon.js');
-  const outcome = await holdInDaemon(argv, deps.env, credentials, deps.now, workingDirectory());
+  const outcome = await holdInDaemon(argv, deps.env, credentials, deps.now, deps.cwd());
   if (cmd.debug)
     log(
       `eks-token: debug: ${outcome.ok && outcome.reply.held ? 'the daemon holds' : 'the daemon did not take'} the credentials`,

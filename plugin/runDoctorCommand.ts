@@ -84,7 +84,7 @@ export async function runDoctorCommand(args: string[], deps: PluginDeps): Promis
     report(await checkDns([...dotted.values()], deps.now));
   }
   report(await checkDaemon(env));
-  report(await checkDaemonServes(env));
+  report(await checkDaemonServes(env, deps.cwd()));
   report(checkNativeClient(deps.selfPath ?? '', env));
   return failed ? 1 : 0;
 }

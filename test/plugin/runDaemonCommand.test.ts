@@ -22,6 +22,7 @@ function deps(socket: string, selfPath?: string): PluginDeps {
     stderr: sink,
     stdin: new PassThrough(),
     selfPath,
+    cwd: () => undefined,
   };
 }
 
