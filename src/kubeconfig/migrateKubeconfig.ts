@@ -4,7 +4,7 @@ import { evaluateWrapperScript } from './evaluateWrapperScript.js';
 import { execUser } from './execUser.js';
 import { hadDuplicateKeys } from './lastKeyWins.js';
 import type { WrapperScript } from './readWrapperScript.js';
-import { rewriteWhole } from './spliceDocument.js';
+import { rewriteWhole } from './snapshotDocument.js';
 import {
   type EksTokenIdentity,
   eksTokenExec,

@@ -1,7 +1,8 @@
 import { type Document, isMap, parseDocument } from 'yaml';
 import { EksTokenError } from '../shared/EksTokenError.js';
 import { lastKeyWins } from './lastKeyWins.js';
-import { snapshotDocument, spliceDocument } from './spliceDocument.js';
+import { snapshotDocument } from './snapshotDocument.js';
+import { spliceDocument } from './spliceDocument.js';
 
 /**
  * Parses kubeconfig text as kubectl's Go YAML reader does: YAML 1.1, a repeated key's last value
