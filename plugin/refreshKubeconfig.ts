@@ -8,8 +8,8 @@ import { EksTokenError, isEksTokenError } from '../src/shared/EksTokenError.js';
 import { writeFileAtomic } from '../src/shared/writeFileAtomic.js';
 import { parseFlags } from '../src/token/parseTokenCommand.js';
 import { type DescribeOutcome, describeCandidates, liveClusterName } from './describeCandidates.js';
+import { kubeconfigPath } from './kubeconfigPath.js';
 import type { PluginDeps } from './PluginDeps.js';
-import { kubeconfigPath } from './parseKubeconfigFlags.js';
 import { readKubeconfigFile } from './readKubeconfigFile.js';
 
 const OPTIONS = {

@@ -6,8 +6,8 @@ import { stringifyKubeconfig } from '../src/kubeconfig/parseKubeconfig.js';
 import { readWrapperScript } from '../src/kubeconfig/readWrapperScript.js';
 import type { StoredExec } from '../src/kubeconfig/translateAwsExec.js';
 import { parseFlags } from '../src/token/parseTokenCommand.js';
+import { kubeconfigPath } from './kubeconfigPath.js';
 import type { PluginDeps } from './PluginDeps.js';
-import { kubeconfigPath } from './parseKubeconfigFlags.js';
 import { readKubeconfigFile, writeKubeconfigFile } from './readKubeconfigFile.js';
 import { resolveCommandName } from './resolveCommandName.js';
 

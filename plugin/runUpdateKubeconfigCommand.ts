@@ -9,8 +9,8 @@ import { stringifyKubeconfig } from '../src/kubeconfig/parseKubeconfig.js';
 import { updateKubeconfig } from '../src/kubeconfig/updateKubeconfig.js';
 import { EksTokenError } from '../src/shared/EksTokenError.js';
 import { parseFlags } from '../src/token/parseTokenCommand.js';
+import { kubeconfigPath } from './kubeconfigPath.js';
 import { type PluginDeps, readLine } from './PluginDeps.js';
-import { kubeconfigPath } from './parseKubeconfigFlags.js';
 import { readKubeconfigFile, writeKubeconfigFile } from './readKubeconfigFile.js';
 import { resolveCommandName } from './resolveCommandName.js';
 
