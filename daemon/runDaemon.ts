@@ -1,7 +1,7 @@
 import { closeSync, unlinkSync, writeSync } from 'node:fs';
+import { ensureSocketDir } from '../src/protocol/ensureSocketDir.js';
 import { resolveSocketPath } from '../src/protocol/resolveSocketPath.js';
 import { probeSocket } from '../src/protocol/sendControl.js';
-import { ensureSocketDir } from '../src/protocol/trustedSocket.js';
 import { EksTokenError, formatErrorLine } from '../src/shared/EksTokenError.js';
 import { VERSION } from '../src/shared/version.js';
 import type { TokenDaemon } from './TokenDaemon.js';

@@ -352,7 +352,7 @@ static int request_line(Bytes *b, int argc, char **argv) {
   return 1;
 }
 
-/* ---- the socket: resolveSocketPath and trustedSocket of src/protocol/trustedSocket.ts ------- */
+/* ---- the socket: src/protocol/ resolveSocketPath.ts, socketDirProblem.ts and trustedSocket.ts ------- */
 
 static int is_normal_absolute(const char *p) {
   size_t n = strlen(p);

@@ -1,6 +1,6 @@
 import { resolveSocketPath } from '../src/protocol/resolveSocketPath.js';
 import { probeSocket } from '../src/protocol/sendControl.js';
-import { socketDirOf, socketDirProblem } from '../src/protocol/trustedSocket.js';
+import { socketDirOf, socketDirProblem } from '../src/protocol/socketDirProblem.js';
 import type { Check } from './formatCheck.js';
 
 /** The socket directory's safety and what listens on the daemon's socket. */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { parseKubeconfig } from '../src/kubeconfig/updateKubeconfig.js';
+import { parseKubeconfig } from '../src/kubeconfig/parseKubeconfig.js';
 import { formatErrorLine } from '../src/shared/EksTokenError.js';
 import { parseTokenCommand } from '../src/token/parseTokenCommand.js';
 import type { TokenRequest } from '../src/token/TokenRequest.js';

@@ -1,5 +1,3 @@
-import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
 import { resolveProfileName, resolveProfileSettings } from '../src/aws/resolveProfileSettings.js';
 import { requirePartition } from '../src/aws/resolveStsEndpoint.js';
 import { isDnsClusterId, isValidClusterName } from '../src/dns/isValidClusterName.js';
@@ -7,6 +5,8 @@ import type { KubeconfigCluster } from '../src/kubeconfig/updateKubeconfig.js';
 import { EksTokenError } from '../src/shared/EksTokenError.js';
 import { parseFlags } from '../src/token/parseTokenCommand.js';
 import { type BlueGreenPlan, blueGreenFromFlags } from './blueGreenFromFlags.js';
+import { clusterFromFlags } from './clusterFromFlags.js';
+import { kubeconfigPath } from './kubeconfigPath.js';
 
 const OPTIONS = {
   kubeconfig: { type: 'string' },
@@ -134,14 +134,6 @@ function execOptions(values: Values): Pick<KubeconfigPlan, 'daemon' | 'dnsServer
   };
 }
 
-/** The file to edit: --kubeconfig, else the first file in KUBECONFIG, else ~/.kube/config (as aws eks update-kubeconfig). */
-export function kubeconfigPath(flag: string | undefined, env: Record<string, string | undefined>): string {
-  if (flag) return flag;
-  const first = env.KUBECONFIG?.split(delimiter).find((p) => p !== '');
-  if (first) return first;
-  return join(env.HOME || homedir(), '.kube', 'config');
-}
-
 // The region is written into the user's args, so kubectl gets the same token whatever the shell's AWS_REGION.
 async function resolveRegion(values: Values, env: Record<string, string | undefined>): Promise<string> {
   const settings = await resolveProfileSettings(resolveProfileName(values.profile, env), values.region, env);
@@ -154,48 +146,4 @@ async function resolveRegion(values: Values, env: Record<string, string | undefi
   }
   requirePartition(settings.region);
   return settings.region;
-}
-
-function clusterFromFlags(values: Values): KubeconfigCluster | undefined {
-  const ca = values['certificate-authority-data'];
-  const insecure = values['insecure-skip-tls-verify'] === true;
-  if (ca && insecure) {
-    throw new EksTokenError(
-      'E_USAGE',
-      'kubeconfig: --certificate-authority-data and --insecure-skip-tls-verify exclude each other',
-      'pass only one of them',
-    );
-  }
-  if (!values.server) {
-    if (ca || insecure)
-      throw new EksTokenError(
-        'E_USAGE',
-        'kubeconfig: a certificate authority without --server',
-        'pass --server https://...',
-      );
-    return undefined;
-  }
-  let url: URL | undefined;
-  try {
-    url = new URL(values.server);
-  } catch {}
-  if (url?.protocol !== 'https:') {
-    throw new EksTokenError(
-      'E_USAGE',
-      `kubeconfig: --server ${values.server} is not an https URL`,
-      'pass the API server endpoint, e.g. https://ABC.gr7.eu-west-1.eks.amazonaws.com',
-    );
-  }
-  // kubectl would only fail later with an opaque x509 error; catch a pasted PEM or a truncated value now.
-  if (ca && !/-----BEGIN CERTIFICATE-----/.test(Buffer.from(ca, 'base64').toString('latin1'))) {
-    throw new EksTokenError(
-      'E_USAGE',
-      'kubeconfig: --certificate-authority-data is not a base64-encoded PEM certificate',
-      'pass certificateAuthority.data from aws eks describe-cluster',
-    );
-  }
-  if (!ca && !insecure) return { server: values.server };
-  return ca
-    ? { server: values.server, certificateAuthorityData: ca }
-    : { server: values.server, insecureSkipTlsVerify: true };
 }

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Document } from 'yaml';
-import { parseKubeconfig } from '../src/kubeconfig/updateKubeconfig.js';
+import { parseKubeconfig } from '../src/kubeconfig/parseKubeconfig.js';
 import { EksTokenError, isEksTokenError } from '../src/shared/EksTokenError.js';
 import { writeFileAtomic } from '../src/shared/writeFileAtomic.js';
 

@@ -1,14 +1,15 @@
 import { resolve } from 'node:path';
 import { findBlueGreenEntries } from '../src/kubeconfig/blueGreenCluster.js';
+import { stringifyKubeconfig } from '../src/kubeconfig/parseKubeconfig.js';
 import { type BundleCert, fromCaData, readCaFile } from '../src/kubeconfig/parsePemBundle.js';
 import { type CandidateState, refreshBlueGreen } from '../src/kubeconfig/refreshBlueGreen.js';
-import { stringifyKubeconfig, updateCluster } from '../src/kubeconfig/updateKubeconfig.js';
+import { updateCluster } from '../src/kubeconfig/updateKubeconfig.js';
 import { EksTokenError, isEksTokenError } from '../src/shared/EksTokenError.js';
 import { writeFileAtomic } from '../src/shared/writeFileAtomic.js';
 import { parseFlags } from '../src/token/parseTokenCommand.js';
 import { type DescribeOutcome, describeCandidates, liveClusterName } from './describeCandidates.js';
+import { kubeconfigPath } from './kubeconfigPath.js';
 import type { PluginDeps } from './PluginDeps.js';
-import { kubeconfigPath } from './parseKubeconfigFlags.js';
 import { readKubeconfigFile } from './readKubeconfigFile.js';
 
 const OPTIONS = {

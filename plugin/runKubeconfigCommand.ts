@@ -1,8 +1,8 @@
+import { execUser } from '../src/kubeconfig/execUser.js';
+import { stringifyKubeconfig } from '../src/kubeconfig/parseKubeconfig.js';
 import {
   type EntryChange,
-  execUser,
   type KubeconfigCluster,
-  stringifyKubeconfig,
   updateKubeconfig,
 } from '../src/kubeconfig/updateKubeconfig.js';
 import { EksTokenError, isEksTokenError } from '../src/shared/EksTokenError.js';

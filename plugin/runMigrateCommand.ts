@@ -2,12 +2,12 @@ import { access } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { isDnsClusterId } from '../src/dns/isValidClusterName.js';
 import { type MigrationResult, migrateKubeconfig } from '../src/kubeconfig/migrateKubeconfig.js';
+import { stringifyKubeconfig } from '../src/kubeconfig/parseKubeconfig.js';
 import { readWrapperScript } from '../src/kubeconfig/readWrapperScript.js';
 import type { StoredExec } from '../src/kubeconfig/translateAwsExec.js';
-import { stringifyKubeconfig } from '../src/kubeconfig/updateKubeconfig.js';
 import { parseFlags } from '../src/token/parseTokenCommand.js';
+import { kubeconfigPath } from './kubeconfigPath.js';
 import type { PluginDeps } from './PluginDeps.js';
-import { kubeconfigPath } from './parseKubeconfigFlags.js';
 import { readKubeconfigFile, writeKubeconfigFile } from './readKubeconfigFile.js';
 import { resolveCommandName } from './resolveCommandName.js';
 

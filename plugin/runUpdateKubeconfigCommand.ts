@@ -4,11 +4,13 @@ import { resolveProfileName, resolveProfileSettings } from '../src/aws/resolvePr
 import { requirePartition } from '../src/aws/resolveStsEndpoint.js';
 import { isValidClusterName } from '../src/dns/isValidClusterName.js';
 import { arnRegion, awsEntryNames } from '../src/kubeconfig/awsEntryNames.js';
-import { execUser, stringifyKubeconfig, updateKubeconfig } from '../src/kubeconfig/updateKubeconfig.js';
+import { execUser } from '../src/kubeconfig/execUser.js';
+import { stringifyKubeconfig } from '../src/kubeconfig/parseKubeconfig.js';
+import { updateKubeconfig } from '../src/kubeconfig/updateKubeconfig.js';
 import { EksTokenError } from '../src/shared/EksTokenError.js';
 import { parseFlags } from '../src/token/parseTokenCommand.js';
+import { kubeconfigPath } from './kubeconfigPath.js';
 import { type PluginDeps, readLine } from './PluginDeps.js';
-import { kubeconfigPath } from './parseKubeconfigFlags.js';
 import { readKubeconfigFile, writeKubeconfigFile } from './readKubeconfigFile.js';
 import { resolveCommandName } from './resolveCommandName.js';
 

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
+import { ensureSocketDir } from '../src/protocol/ensureSocketDir.js';
 import { sendControl } from '../src/protocol/sendControl.js';
-import { ensureSocketDir } from '../src/protocol/trustedSocket.js';
 import { EksTokenError } from '../src/shared/EksTokenError.js';
 import { inertText } from '../src/shared/quoteValue.js';
 import type { PluginDeps } from './PluginDeps.js';

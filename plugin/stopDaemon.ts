@@ -1,6 +1,6 @@
 import { lstatSync, rmdirSync, unlinkSync } from 'node:fs';
 import { sendControl } from '../src/protocol/sendControl.js';
-import { socketDirOf, socketDirProblem } from '../src/protocol/trustedSocket.js';
+import { socketDirOf, socketDirProblem } from '../src/protocol/socketDirProblem.js';
 import { EksTokenError } from '../src/shared/EksTokenError.js';
 import { nodeTimers, type Timers } from '../src/shared/Timers.js';
 

@@ -1,9 +1,10 @@
 import { basename } from 'node:path';
 import { type Document, isAlias, isMap, isSeq, type YAMLMap } from 'yaml';
 import { evaluateWrapperScript } from './evaluateWrapperScript.js';
+import { execUser } from './execUser.js';
 import { hadDuplicateKeys } from './lastKeyWins.js';
 import type { WrapperScript } from './readWrapperScript.js';
-import { rewriteWhole } from './spliceDocument.js';
+import { rewriteWhole } from './snapshotDocument.js';
 import {
   type EksTokenIdentity,
   eksTokenExec,
@@ -11,7 +12,6 @@ import {
   type Translation,
   translateAwsExec,
 } from './translateAwsExec.js';
-import { execUser } from './updateKubeconfig.js';
 
 /** One user switched to eks-token: its exec before and after, and the wrapper script it went through. */
 export interface UserMigration {

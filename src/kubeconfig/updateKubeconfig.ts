@@ -1,8 +1,7 @@
-import { type Document, isMap, isScalar, isSeq, parseDocument, type YAMLMap } from 'yaml';
+import { type Document, isMap, isScalar, isSeq, type YAMLMap } from 'yaml';
 import { EksTokenError } from '../shared/EksTokenError.js';
-import { lastKeyWins } from './lastKeyWins.js';
+import type { ExecUser } from './execUser.js';
 import { setExecExtension } from './setExecExtension.js';
-import { snapshotDocument, spliceDocument } from './spliceDocument.js';
 
 /** The cluster part of an entry: where the API server is and how to trust it. */
 export interface KubeconfigCluster {
@@ -13,16 +12,6 @@ export interface KubeconfigCluster {
   tlsServerName?: string;
   /** eks-token's exec extension (blue/green candidates), passed to the plugin by kubectl. */
   execExtension?: Record<string, unknown>;
-}
-
-/** The exec section of a user entry, as kubectl reads it. */
-export interface ExecUser {
-  apiVersion: string;
-  command: string;
-  args: string[];
-  env?: Array<{ name: string; value: string }>;
-  interactiveMode?: string;
-  provideClusterInfo?: boolean;
 }
 
 /** What to add or update; without `cluster` an existing cluster entry is kept as it is. */
@@ -43,59 +32,6 @@ export interface KubeconfigChanges {
   user: EntryChange;
   context: EntryChange;
   previousContext?: string;
-}
-
-/** The exec user of an eks-token entry: `eks-token token -i ID --region R [--role ARN] ...`, profile in env. */
-export function execUser(opts: {
-  clusterId: string;
-  region?: string;
-  roleArn?: string;
-  /** The role session's name (aws eks get-token's is EKSGetTokenAuth). */
-  sessionName?: string;
-  profile?: string;
-  daemon?: 'on' | 'auto';
-  dnsServers?: string[];
-  execApiVersion?: 'v1' | 'v1beta1';
-  /** Blue/green: kubectl passes the cluster's exec extension (the candidates) to the plugin. */
-  provideClusterInfo?: boolean;
-}): ExecUser {
-  const args = ['token', '-i', opts.clusterId, ...(opts.region ? ['--region', opts.region] : [])];
-  if (opts.roleArn) args.push('--role', opts.roleArn);
-  if (opts.roleArn && opts.sessionName) args.push('--session-name', opts.sessionName);
-  for (const server of opts.dnsServers ?? []) args.push('--dns-server', server);
-  if (opts.daemon) args.push('--daemon', opts.daemon);
-  // Key order as kubectl writes it (alphabetical), so a later kubectl rewrite changes nothing.
-  const user: ExecUser = {
-    apiVersion: `client.authentication.k8s.io/${opts.execApiVersion ?? 'v1beta1'}`,
-    args,
-    command: 'eks-token',
-  };
-  if (opts.profile) user.env = [{ name: 'AWS_PROFILE', value: opts.profile }];
-  // v1 requires interactiveMode; IfAvailable lets a profile that needs MFA prompt in a terminal.
-  if (opts.execApiVersion === 'v1') user.interactiveMode = 'IfAvailable';
-  if (opts.provideClusterInfo) user.provideClusterInfo = true;
-  return user;
-}
-
-/**
- * Parses kubeconfig text as kubectl's Go YAML reader does: YAML 1.1, a repeated key's last value
- * wins. The document remembers its nodes, so stringifyKubeconfig rewrites only what changed.
- */
-export function parseKubeconfig(text: string): Document {
-  const doc = parseDocument(text, { version: '1.1', keepSourceTokens: false, uniqueKeys: false });
-  const error = doc.errors[0];
-  if (error)
-    throw new EksTokenError(
-      'E_KUBECONFIG',
-      `kubeconfig is not valid YAML: ${error.message.split('\n')[0]}`,
-      'fix or move the file',
-    );
-  if (doc.contents === null) doc.contents = doc.createNode(TEMPLATE()) as unknown as typeof doc.contents;
-  if (!isMap(doc.contents))
-    throw new EksTokenError('E_KUBECONFIG', 'kubeconfig is not a YAML mapping', 'fix or move the file');
-  lastKeyWins(doc);
-  snapshotDocument(doc);
-  return doc;
 }
 
 /** Adds or updates the entry in place, leaving every other entry, its order and comments alone; sets current-context. */
@@ -125,27 +61,6 @@ export function updateCluster(doc: Document, clusterName: string, cluster: Kubec
     setCluster(doc, body, { clusterName, cluster }),
   );
 }
-
-/**
- * The document as text: `originalText` with only what changed rewritten, in the file's own sequence
- * style (kubectl's unindented one for new files), never folding lines.
- */
-export function stringifyKubeconfig(doc: Document, originalText = ''): string {
-  const indentSeq = /^[\w-]+:[ \t]*(#.*)?\r?\n[ \t]+- /m.test(originalText);
-  const options = { lineWidth: 0, indentSeq, flowCollectionPadding: /: [[{] \S/.test(originalText) };
-  return spliceDocument(doc, originalText, options);
-}
-
-// kubectl's layout for a new file.
-const TEMPLATE = () => ({
-  apiVersion: 'v1',
-  clusters: [],
-  contexts: [],
-  'current-context': '',
-  kind: 'Config',
-  preferences: {},
-  users: [],
-});
 
 function upsert(
   doc: Document,

@@ -1,7 +1,7 @@
 // Where the daemon's socket lives. The plugin's hot path imports this module, so it uses only Node
 // built-ins.
 import { isAbsolute, join, resolve } from 'node:path';
-import { currentUid, MAX_SOCKET_PATH, socketDirProblem } from './trustedSocket.js';
+import { currentUid, MAX_SOCKET_PATH, socketDirProblem } from './socketDirProblem.js';
 
 /**
  * EKS_TOKEN_SOCKET (made absolute), else $XDG_RUNTIME_DIR/eks-token/daemon.sock, else

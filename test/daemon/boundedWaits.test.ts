@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { createConnection, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { ensureSocketDir } from '../../src/protocol/ensureSocketDir.js';
 import { askDaemon } from '../../src/protocol/requestFromDaemon.js';
 import { sendControl } from '../../src/protocol/sendControl.js';
-import { ensureSocketDir } from '../../src/protocol/trustedSocket.js';
 import {
   DaemonHarness,
   type DaemonProcess,

@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync } from 'node:fs';
 import { createConnection, createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { ensureSocketDir } from '../../src/protocol/trustedSocket.js';
+import { ensureSocketDir } from '../../src/protocol/ensureSocketDir.js';
 import { DaemonHarness, KEYS } from '../helpers/daemonHarness.js';
 
 let h: DaemonHarness;

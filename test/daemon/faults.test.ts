@@ -6,9 +6,9 @@ import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import fc from 'fast-check';
 import { execRequestLine, MAX_REQUEST_BYTES } from '../../src/protocol/DaemonRequest.js';
+import { ensureSocketDir } from '../../src/protocol/ensureSocketDir.js';
 import { askDaemon } from '../../src/protocol/requestFromDaemon.js';
 import { sendControl } from '../../src/protocol/sendControl.js';
-import { ensureSocketDir } from '../../src/protocol/trustedSocket.js';
 import {
   DaemonHarness,
   type DaemonProcess,

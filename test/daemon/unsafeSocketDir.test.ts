@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { findSecrets, KEYS, runNode, tokenOf } from '../helpers/daemonHarness.js';
 
-// The processes' side of src/protocol/trustedSocket.ts's directory checks (its unit tests beside it).
+// The processes' side of src/protocol/socketDirProblem.ts's directory checks (its unit tests beside it).
 const root = mkdtempSync(join(tmpdir(), 'ekst-dir-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 

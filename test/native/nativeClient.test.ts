@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
-import { ensureSocketDir } from '../../src/protocol/trustedSocket.js';
+import { ensureSocketDir } from '../../src/protocol/ensureSocketDir.js';
 import { TOKEN_OPTIONS } from '../../src/token/parseTokenCommand.js';
 import { CLI_JS, NATIVE_HIT } from '../helpers/daemonHarness.js';
 import { NATIVE_SKIP } from '../helpers/nativeSuite.js';

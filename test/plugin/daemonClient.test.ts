@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { DEFAULT_DEADLINES } from '../../src/protocol/DaemonExchange.js';
+import { ensureSocketDir } from '../../src/protocol/ensureSocketDir.js';
 import { askDaemon } from '../../src/protocol/requestFromDaemon.js';
-import { ensureSocketDir } from '../../src/protocol/trustedSocket.js';
 import { FakeClock, untilTrue } from '../helpers/fakeClock.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'eks-token-client-'));

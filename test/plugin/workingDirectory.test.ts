@@ -8,7 +8,7 @@ import { after, test } from 'node:test';
 import { answerFromDaemon } from '../../plugin/answerFromDaemon.js';
 import { run } from '../../plugin/main.js';
 import type { PluginDeps } from '../../plugin/PluginDeps.js';
-import { ensureSocketDir } from '../../src/protocol/trustedSocket.js';
+import { ensureSocketDir } from '../../src/protocol/ensureSocketDir.js';
 
 // The working directory a request carries (where a credential_process helper would run) comes from
 // deps.cwd, on the hot path and in the full CLI, so a test or an embedder decides it.

@@ -11,9 +11,10 @@ import {
   blueGreenCluster,
   findBlueGreenEntries,
 } from '../../../src/kubeconfig/blueGreenCluster.js';
+import { stringifyKubeconfig } from '../../../src/kubeconfig/parseKubeconfig.js';
 import { type BundleCert, fromCaData, parsePemBundle } from '../../../src/kubeconfig/parsePemBundle.js';
 import { type CandidateState, refreshBlueGreen } from '../../../src/kubeconfig/refreshBlueGreen.js';
-import { stringifyKubeconfig, updateCluster } from '../../../src/kubeconfig/updateKubeconfig.js';
+import { updateCluster } from '../../../src/kubeconfig/updateKubeconfig.js';
 
 // Four throwaway CAs from openssl (not from the code under test).
 const dir = mkdtempSync(join(tmpdir(), 'eks-token-cas-'));

@@ -2,13 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { parse } from 'yaml';
-import {
-  execUser,
-  type KubeconfigEntry,
-  parseKubeconfig,
-  stringifyKubeconfig,
-  updateKubeconfig,
-} from '../../../src/kubeconfig/updateKubeconfig.js';
+import { execUser } from '../../../src/kubeconfig/execUser.js';
+import { parseKubeconfig, stringifyKubeconfig } from '../../../src/kubeconfig/parseKubeconfig.js';
+import { type KubeconfigEntry, updateKubeconfig } from '../../../src/kubeconfig/updateKubeconfig.js';
 
 const CA = Buffer.from('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n').toString('base64');
 

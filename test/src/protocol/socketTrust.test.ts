@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { resolveSocketPath, socketPathNote } from '../../../src/protocol/resolveSocketPath.js';
-import { currentUid, socketPathProblem, trustedSocket } from '../../../src/protocol/trustedSocket.js';
+import { currentUid, socketPathProblem } from '../../../src/protocol/socketDirProblem.js';
+import { trustedSocket } from '../../../src/protocol/trustedSocket.js';
 
 const root = mkdtempSync(join(tmpdir(), 'ekst-trust-'));
 const servers: Server[] = [];

@@ -13,8 +13,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { after, test } from 'node:test';
 import fc from 'fast-check';
+import { ensureSocketDir } from '../../../src/protocol/ensureSocketDir.js';
 import { isNormalAbsolute, resolveSocketPath } from '../../../src/protocol/resolveSocketPath.js';
-import { ensureSocketDir, socketDirOf, socketDirProblem } from '../../../src/protocol/trustedSocket.js';
+import { socketDirOf, socketDirProblem } from '../../../src/protocol/socketDirProblem.js';
 import { isEksTokenError } from '../../../src/shared/EksTokenError.js';
 
 const root = mkdtempSync(join(tmpdir(), 'ekst-dir-'));
