@@ -162,22 +162,41 @@ describe('SSO profiles: eks-token and aws eks get-token take the same role sessi
       assert.ok(ssoTokenFiles.includes(`.aws/sso/cache/${botocore}.json`), ssoTokenFiles.join(', '));
     });
 
-    it(`${sso.form}: an expired login is E_SSO_EXPIRED naming aws sso login --profile, and aws fails too`, async () => {
-      login(Date.now() - HOUR);
-      portal.calls.length = 0;
+    /** eks-token's one line naming `aws sso login --profile P` (E_SSO_EXPIRED), and aws failing too. */
+    const bothSayLogIn = async () => {
       const mine = await ours(sso.profile);
       assert.equal(mine.code, 1);
       assert.equal(mine.stdout, '');
       const lines = mine.stderr.trimEnd().split('\n');
       assert.equal(lines.length, 1, mine.stderr);
-      assert.match(lines[0] ?? '', /^eks-token: .*aws sso login --profile /);
+      assert.match(lines[0] ?? '', /^eks-token: /);
       assert.ok(lines[0]?.includes(`aws sso login --profile ${sso.profile}`), lines[0]);
       const debug = await ours(sso.profile, {}, ['--debug']);
       assert.match(debug.stderr, /^eks-token: debug: error code E_SSO_EXPIRED$/m);
       const peer = await theirs(sso.profile);
       assert.notEqual(peer.code, 0, peer.stdout);
-      assert.match(peer.stderr, /sso/i);
+      return peer.stderr;
+    };
+
+    it(`${sso.form}: an expired login is E_SSO_EXPIRED naming aws sso login --profile, and aws fails too`, async () => {
+      login(Date.now() - HOUR);
+      portal.calls.length = 0;
+      assert.match(await bothSayLogIn(), /sso/i);
       assert.equal(portal.calls.length, 0, 'neither asks the portal with an expired token');
+    });
+
+    it(`${sso.form}: a login the portal refuses (signed out early) is E_SSO_EXPIRED too, as aws says`, async () => {
+      writeSsoLogin(home, {
+        startUrl: sso.startUrl,
+        region: 'us-east-1',
+        accessToken: 'aoaNeverIssuedByThePortal',
+        expiresAt: Date.now() + 8 * HOUR,
+        ...('sessionName' in sso ? { sessionName: sso.sessionName } : {}),
+      });
+      portal.calls.length = 0;
+      assert.match(await bothSayLogIn(), /expired or is otherwise invalid/);
+      assert.ok(portal.calls.length >= 2, 'both asked the portal');
+      assert.ok(portal.calls.every((c) => c.status === 401));
     });
 
     it(`${sso.form}: the portal is asked in sso_region, not the cluster's region, as botocore asks it`, async () => {
