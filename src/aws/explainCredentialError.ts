@@ -59,10 +59,15 @@ export async function explainCredentialError(
       { cause: error },
     );
   }
-  if (/sso|token is expired|refresh failed/i.test(message) && /expired|refresh|sso session/i.test(message)) {
+  // The portal's UnauthorizedException: a login revoked or ended early, which botocore reports as expired.
+  const ssoRefused = /\bUnauthorizedException\b/.test(message);
+  if (
+    ssoRefused ||
+    (/sso|token is expired|refresh failed/i.test(message) && /expired|refresh|sso session/i.test(message))
+  ) {
     return new EksTokenError(
       'E_SSO_EXPIRED',
-      `the AWS SSO session has expired (${message})`,
+      `the AWS SSO session has expired or is no longer valid (${message})`,
       `run: aws sso login${profileFlag}`,
       { cause: error },
     );

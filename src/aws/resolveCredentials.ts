@@ -105,10 +105,11 @@ async function profileCredentials(
       logger,
     });
   if (keys) return async () => keys;
+  // No clientConfig region: the SDK's SSO client would take it over sso_region, and the portal
+  // lives in sso_region (botocore's SSOCredentialFetcher); the role assumers carry STS's region.
   const chain = fromNodeProviderChain({
     ...(profile ? { profile } : {}),
     mfaCodeProvider: request.mfaCodeProvider,
-    clientConfig: { region: request.region },
     roleAssumer: roles.roleAssumer,
     roleAssumerWithWebIdentity: roles.roleAssumerWithWebIdentity,
     logger,

@@ -143,6 +143,8 @@ export interface StsTestServer {
   addRole(role: StsRole): Required<Pick<StsRole, 'roleArn' | 'roleId'>> & StsRole;
   /** Known identity (long-term or issued) by access key id. */
   identity(accessKeyId: string): StsIdentity | undefined;
+  /** Issues keys for a session of a registered role, as another AWS service does (SSO's role credentials). */
+  issueRoleSession(roleArn: string, sessionName: string, seconds?: number): StsIdentity;
   /** Fails the next matching request(s) with the given STS error. */
   injectFault(fault: StsFault): void;
   close(): Promise<void>;
@@ -545,6 +547,11 @@ export async function startStsTestServer(opts: StsTestServerOptions = {}): Promi
     addRole,
     identity(accessKeyId) {
       return identities.get(accessKeyId);
+    },
+    issueRoleSession(roleArn, sessionName, seconds = 3600) {
+      const role = roles.get(roleArn);
+      if (!role) throw new Error(`no role ${roleArn}`);
+      return issue(role, sessionName, seconds).identity;
     },
     injectFault(fault) {
       faults.push({ ...fault });
