@@ -14,12 +14,12 @@ export async function readKubeconfigFile(
     if (missingOk && error.code === 'ENOENT') return '';
     if (error.code === 'EISDIR')
       throw new EksTokenError(
-        'E_KUBECONFIG',
+        'E_KUBECONFIG_IO',
         `kubeconfig ${path} is a directory, not a file`,
         `name the file in it, e.g. --kubeconfig ${join(path, 'config')}`,
       );
     throw new EksTokenError(
-      'E_KUBECONFIG',
+      'E_KUBECONFIG_IO',
       `cannot read kubeconfig ${path} (${error.code})`,
       missingOk
         ? 'check the path and its permissions'
@@ -39,7 +39,7 @@ export async function readKubeconfigFile(
 export async function writeKubeconfigFile(path: string, text: string): Promise<void> {
   await writeFileAtomic(path, text).catch((error: NodeJS.ErrnoException) => {
     throw new EksTokenError(
-      'E_KUBECONFIG',
+      'E_KUBECONFIG_IO',
       `cannot write ${path} (${error.code ?? error.message})`,
       'check the directory exists and is writable',
     );

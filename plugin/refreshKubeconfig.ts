@@ -33,7 +33,7 @@ export async function refreshKubeconfig(args: string[], deps: PluginDeps): Promi
   const entries = findBlueGreenEntries(doc, values.name);
   if (entries.length === 0)
     throw new EksTokenError(
-      'E_KUBECONFIG',
+      'E_NO_KUBECONFIG_ENTRY',
       `${path} has no blue/green cluster entry written by eks-token${values.name ? ` named ${values.name}` : ''}`,
       'write one with eks-token kubeconfig -i DNS-NAME --server URL --clusters A,B --region R',
     );
@@ -68,7 +68,7 @@ export async function refreshKubeconfig(args: string[], deps: PluginDeps): Promi
   if (output !== text)
     await writeFileAtomic(path, output).catch((error: NodeJS.ErrnoException) => {
       throw new EksTokenError(
-        'E_KUBECONFIG',
+        'E_KUBECONFIG_IO',
         `cannot write kubeconfig ${path} (${error.code ?? error.message})`,
         'check the directory exists and is writable',
       );

@@ -40,7 +40,7 @@ export async function runKubeconfigCommand(args: string[], deps: PluginDeps): Pr
   }
   await writeFileAtomic(path, output).catch((error: NodeJS.ErrnoException) => {
     throw new EksTokenError(
-      'E_KUBECONFIG',
+      'E_KUBECONFIG_IO',
       `cannot write kubeconfig ${path} (${error.code ?? error.message})`,
       'check the directory exists and is writable',
     );

@@ -108,7 +108,7 @@ function setCluster(
   if (!cluster) {
     if (body.items.length > 0) return;
     throw new EksTokenError(
-      'E_KUBECONFIG',
+      'E_NO_KUBECONFIG_ENTRY',
       `the kubeconfig has no cluster "${entry.clusterName}" to reuse`,
       'pass --server and --certificate-authority-data (or --insecure-skip-tls-verify), or --describe CLUSTER',
     );

@@ -50,6 +50,8 @@ export type EksTokenErrorCode =
   | 'E_NOT_FOR_DAEMON'
   | 'E_UNKNOWN_OP'
   | 'E_KUBECONFIG'
+  | 'E_KUBECONFIG_IO'
+  | 'E_NO_KUBECONFIG_ENTRY'
   | 'E_EKS_UNREACHABLE'
   | 'E_EKS_ACCESS_DENIED'
   | 'E_EKS_ERROR'
