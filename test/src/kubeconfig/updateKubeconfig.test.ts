@@ -208,7 +208,10 @@ test('without cluster details an existing cluster entry is reused, a missing one
   assert.equal(changes.cluster, 'unchanged');
   assert.equal(parse(out).clusters[1].cluster.server, 'https://127.0.0.1:6443');
   const { cluster: __, ...missing } = entry('nope');
-  assert.throws(() => apply(EXISTING, missing), { code: 'E_NO_KUBECONFIG_ENTRY', message: /no cluster "nope"/ });
+  assert.throws(() => apply(EXISTING, missing), {
+    code: 'E_NO_KUBECONFIG_ENTRY',
+    message: /no cluster "nope"/,
+  });
 });
 
 test('YAML 1.1 look-alikes stay strings for kubectl', () => {
