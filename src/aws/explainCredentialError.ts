@@ -1,6 +1,7 @@
 import { EksTokenError, isEksTokenError, oneLine } from '../shared/EksTokenError.js';
 import { redact } from '../shared/redact.js';
 import { diagnoseProfile } from './diagnoseProfile.js';
+import { readProfileSettings } from './readProfileSettings.js';
 
 /** What the failed credential lookup was for, and what the SDK said on the way. */
 export interface CredentialFailureContext {
@@ -56,6 +57,19 @@ export async function explainCredentialError(
       'E_STS_UNREACHABLE',
       `could not reach ${context.roleArn || host === context.stsHost ? 'STS' : 'AWS'} at ${host} (${networkCode})${context.roleArn ? ` to assume ${context.roleArn}` : ''}`,
       'check the network and proxy (HTTPS_PROXY), and AWS_ENDPOINT_URL_STS if set',
+      { cause: error },
+    );
+  }
+  // The SDK's SSO provider wraps the portal's network error in its own: only the message names it.
+  const wrapped =
+    /\b(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH)\s+([^\s)]+)/.exec(
+      message,
+    );
+  if (wrapped && err.name === 'CredentialsProviderError' && (await isSsoProfile(context))) {
+    return new EksTokenError(
+      'E_SSO_UNREACHABLE',
+      `could not reach the AWS SSO portal at ${wrapped[2]} (${wrapped[1]})`,
+      'check the network and proxy (HTTPS_PROXY), and AWS_ENDPOINT_URL_SSO if set',
       { cause: error },
     );
   }
@@ -124,4 +138,10 @@ function hostOf(err: { hostname?: unknown; address?: unknown; port?: unknown }):
   if (typeof err.hostname === 'string') return err.hostname;
   if (typeof err.address !== 'string') return undefined;
   return typeof err.port === 'number' ? `${err.address}:${err.port}` : err.address;
+}
+
+// A profile whose credentials come from IAM Identity Center (the legacy form or an sso-session).
+async function isSsoProfile(context: CredentialFailureContext): Promise<boolean> {
+  const settings = await readProfileSettings(context.env ?? {}, context.profileInEffect ?? 'default');
+  return settings?.sso_start_url !== undefined || settings?.sso_session !== undefined;
 }

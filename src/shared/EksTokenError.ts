@@ -25,6 +25,7 @@ export type EksTokenErrorCode =
   | 'E_STS_UNREACHABLE'
   | 'E_CREDENTIALS'
   | 'E_SSO_EXPIRED'
+  | 'E_SSO_UNREACHABLE'
   | 'E_MFA_REQUIRED'
   | 'E_ASSUME_ROLE'
   | 'E_SIGNING'

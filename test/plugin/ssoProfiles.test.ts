@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -185,6 +186,23 @@ describe('SSO profiles: eks-token and aws eks get-token take the same role sessi
       assert.equal(portal.calls.length, 0, 'neither asks the portal with an expired token');
     });
 
+    it(`${sso.form}: a portal out of reach is E_SSO_UNREACHABLE naming it, not a missing credential`, async () => {
+      login(Date.now() + 8 * HOUR);
+      const closed = await closedPort();
+      const away = { AWS_ENDPOINT_URL_SSO: `http://127.0.0.1:${closed}` };
+      const mine = await ours(sso.profile, away);
+      assert.equal(mine.code, 1);
+      assert.equal(
+        mine.stderr,
+        `eks-token: could not reach the AWS SSO portal at 127.0.0.1:${closed} (ECONNREFUSED): check the network and proxy (HTTPS_PROXY), and AWS_ENDPOINT_URL_SSO if set\n`,
+      );
+      const debug = await ours(sso.profile, away, ['--debug']);
+      assert.match(debug.stderr, /^eks-token: debug: error code E_SSO_UNREACHABLE$/m);
+      const peer = await theirs(sso.profile, { ...away, AWS_MAX_ATTEMPTS: '1' });
+      assert.notEqual(peer.code, 0, peer.stdout);
+      assert.match(peer.stderr, /Could not connect to the endpoint URL/);
+    });
+
     it(`${sso.form}: a login the portal refuses (signed out early) is E_SSO_EXPIRED too, as aws says`, async () => {
       writeSsoLogin(home, {
         startUrl: sso.startUrl,
@@ -222,3 +240,13 @@ describe('SSO profiles: eks-token and aws eks get-token take the same role sessi
     });
   }
 });
+
+/** A loopback port nothing listens on. */
+function closedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
