@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import type { EksTokenError } from '../shared/EksTokenError.js';
@@ -25,17 +26,34 @@ export function awsFilePaths(env: Env, cwd?: string): AwsFiles {
 }
 
 /**
- * A path as the caller's process would open it: Python's os.path.expandvars then expanduser (`~`
- * and `~/`; `~user` stays as written), then relative from its cwd (or as is).
+ * A path as the caller's process would open it: Python's os.path.expandvars then expanduser (`~`,
+ * `~/` and `~user/`, a user /etc/passwd knows), then relative from its cwd (or as is).
  */
 export function callerPath(path: string, home: string, cwd: string | undefined, env: Env = {}): string {
   let expanded = path.replace(/\$(\w+|\{[^}]*\})/g, (whole, name: string) => {
     const value = env[name.startsWith('{') ? name.slice(1, -1) : name];
     return value === undefined ? whole : value;
   });
-  if (expanded === '~' || expanded.startsWith('~/'))
-    expanded = `${home.replace(/\/+$/, '')}${expanded.slice(1)}` || '/';
+  const tilde = /^~([^/]*)(.*)$/s.exec(expanded);
+  const dir = tilde ? (tilde[1] ? passwdHome(tilde[1]) : home) : undefined;
+  if (tilde && dir !== undefined) expanded = `${dir.replace(/\/+$/, '')}${tilde[2]}` || '/';
   return isAbsolute(expanded) || cwd === undefined ? expanded : resolve(cwd, expanded);
+}
+
+// A user's home directory as Python's pwd module gives it (the files database only); undefined
+// when the user is unknown, and the path then stays as written, as expanduser leaves it.
+function passwdHome(user: string): string | undefined {
+  let passwd: string;
+  try {
+    passwd = readFileSync('/etc/passwd', 'utf8');
+  } catch {
+    return undefined;
+  }
+  for (const line of passwd.split('\n')) {
+    const fields = line.split(':');
+    if (fields[0] === user && fields.length >= 7) return fields[5];
+  }
+  return undefined;
 }
 
 /**
