@@ -1,5 +1,5 @@
 import type { PreparedLine } from './PreparedLines.js';
-import type { ServedToken } from './TokenService.js';
+import type { ServedToken } from './ServedToken.js';
 
 /**
  * A hit's answer line, rendered and encoded once per token and form: every later hit sends the same

@@ -1,13 +1,15 @@
 import type { AwsCredentials } from '../src/aws/AwsCredentials.js';
 import { awsFilePaths } from '../src/aws/awsFilePaths.js';
 import { type Timers, unrefTimers } from '../src/shared/Timers.js';
-import { type MintDeps, mintDeps, signResolved } from '../src/token/mintToken.js';
+import { signResolved } from '../src/token/mintToken.js';
 import { CredentialCache, type CredentialSource, NO_EXPIRY_REUSE_MS } from './CredentialCache.js';
 import { CredentialFetcher } from './CredentialFetcher.js';
+import { callerMintDeps } from './callerMintDeps.js';
 import { unreadableFile } from './filesStamp.js';
 import { LastGoodNames } from './LastGoodNames.js';
 import type { PreparedRequest } from './prepareRequest.js';
 import { forgetSharedIni, refreshSharedIni } from './refreshSharedIni.js';
+import type { CachedToken, MintedAnswer, ServedToken } from './ServedToken.js';
 import { SharedCache } from './SharedCache.js';
 import { notForDaemon } from './UnservedCounts.js';
 
@@ -35,32 +37,6 @@ export interface Counters {
   renewals: number;
   errors: number;
   credentialFetches: number;
-}
-
-/** A token as the service hands it out; never changed once made (the daemon keys its answer lines on it). */
-export interface ServedToken {
-  readonly token: string;
-  /** Epoch ms, as the in-process plugin would report it. */
-  readonly expiresAt: number;
-  readonly clusterName: string;
-  /** Notes the in-process plugin would have printed on stderr. */
-  readonly warnings: readonly string[];
-}
-
-/** What `mint` gives: the token, and whether it was in the cache after all (its name checked again). */
-export interface MintedAnswer {
-  served: ServedToken;
-  cached: boolean;
-}
-
-interface CachedToken extends ServedToken {
-  readonly mintedAt: number;
-  readonly region: string;
-  readonly roleArn: string | undefined;
-  /** For a TXT name: when its record's TTL ends and the name must be looked up again. */
-  readonly nameCheckAt: number | undefined;
-  /** Signed with credentials without an expiry from a fetch: served no longer than they are reused. */
-  readonly reuseUntil: number | undefined;
 }
 
 /** Tokens for callers' environments: cached, shared while being made, renewed while in use. */
@@ -194,7 +170,7 @@ export class TokenService {
     const { request, env, cwd, identity, stamp, stampNow } = prepared;
     if (unreadableFile(identity.files, stamp)) return false;
     refreshSharedIni(awsFilePaths(env, cwd));
-    const resolved = await this.names.resolve(request, this.mintDeps(env, [], cwd));
+    const resolved = await this.names.resolve(request, callerMintDeps(env, [], this.options.now, cwd));
     return this.credentials.hold(resolved, identity, stamp, stampNow, credentials);
   }
 
@@ -220,7 +196,7 @@ export class TokenService {
       try {
         const resolved = await this.names.resolve(
           prepared.request,
-          this.mintDeps(prepared.env, cached.warnings.slice(), prepared.cwd),
+          callerMintDeps(prepared.env, cached.warnings.slice(), this.options.now, prepared.cwd),
         );
         if (resolved.clusterName === cached.clusterName) {
           this.nameRechecks.set(cached, resolved.nameCheckAt);
@@ -236,24 +212,13 @@ export class TokenService {
     return check;
   }
 
-  private mintDeps(env: Record<string, string>, warnings: string[], cwd?: string): MintDeps {
-    const files = awsFilePaths(env, cwd);
-    return mintDeps({
-      // The files the caller's SDK would read, spelled out: left implicit, the SDK would use the daemon's HOME.
-      env: { ...env, AWS_CONFIG_FILE: files.config, AWS_SHARED_CREDENTIALS_FILE: files.credentials },
-      now: this.options.now,
-      log: (line) => warnings.push(line),
-      noPromptHint: 'the daemon cannot prompt for an MFA code',
-    });
-  }
-
   private async produce(prepared: PreparedRequest, signal: AbortSignal): Promise<CachedToken> {
     const { request, env, cwd, identity, stamp, stampNow } = prepared;
     const problem = unreadableFile(identity.files, stamp);
     if (problem) throw notForDaemon('aws-file', problem);
     refreshSharedIni(awsFilePaths(env, cwd));
     const warnings: string[] = [];
-    const deps = this.mintDeps(env, warnings, cwd);
+    const deps = callerMintDeps(env, warnings, this.options.now, cwd);
     const resolved = await this.names.resolve(request, deps);
     const credentials = await this.credentials.get(resolved, prepared, stamp, stampNow, signal);
     if (resolved.regionNote) warnings.push(resolved.regionNote);

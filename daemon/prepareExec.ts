@@ -5,7 +5,7 @@ import { type ExecInfo, formatTokenOutput, resolveExecInfo } from '../src/token/
 import { parseTokenCommand, type TokenCommand } from '../src/token/parseTokenCommand.js';
 import { splitCommandLine } from '../src/token/splitCommandLine.js';
 import type { TokenRequest } from '../src/token/TokenRequest.js';
-import type { ServedToken } from './TokenService.js';
+import type { ServedToken } from './ServedToken.js';
 import { notForDaemon } from './UnservedCounts.js';
 
 /** An `exec` request made ready: the token it asks for, and its answer line for a given token. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { prepareExec } from '../../daemon/prepareExec.js';
-import type { ServedToken } from '../../daemon/TokenService.js';
+import type { ServedToken } from '../../daemon/ServedToken.js';
 
 const ARGV = ['token', '-i', 'eks.devinfra.test', '--region', 'eu-west-1', '--daemon', 'on'];
 const config = (clusters: string[]) => ({
