@@ -18,7 +18,13 @@ import {
 } from './readRoleChain.js';
 
 type Env = Record<string, string | undefined>;
-type Params = { RoleArn?: string; RoleSessionName?: string; SerialNumber?: string; DurationSeconds?: number };
+type Params = {
+  RoleArn?: string;
+  RoleSessionName?: string;
+  SerialNumber?: string;
+  TokenCode?: string;
+  DurationSeconds?: number;
+};
 /** Credentials as the SDK's providers pass them around. */
 export type Identity = {
   accessKeyId: string;
@@ -40,6 +46,8 @@ export interface CliCachedRolesOptions {
   now: () => number;
   /** The SDK logger of this resolution. */
   logger: Logger;
+  /** Asks the user for the MFA code of a serial. */
+  mfaCodeProvider: (serial: string) => Promise<string>;
 }
 
 type Logger = {
@@ -53,6 +61,11 @@ type Logger = {
 export interface CliCachedRoles {
   /** The profile in effect's role credentials from the AWS CLI's cache, looked at before any prompt. */
   cachedProfileRole(): Promise<AwsCredentials | undefined>;
+  /**
+   * The SDK's mfaCodeProvider (fromIni): no prompt while a role of the chain with that serial has a
+   * cached session, since the roleAssumer then takes it (botocore prompts only on a cache miss).
+   */
+  mfaCodeProvider(serial: string): Promise<string>;
   /** The SDK's roleAssumer (fromIni), through the cache. */
   roleAssumer(source: Identity, params: Params): Promise<Identity>;
   /** The SDK's roleAssumerWithWebIdentity (fromIni, fromTokenFile), through the cache. */
@@ -120,21 +133,34 @@ export async function cliCachedRoles(o: CliCachedRolesOptions): Promise<CliCache
     });
   };
 
+  // fromIni asks for a role's code before its roleAssumer looks at the cache: a code not asked for
+  // yet is this marker, replaced by a real one before any STS call (the entry may be gone by then).
+  const later = `eks-token-mfa-later-${o.now()}`;
+  const withCode = async (params: Params): Promise<Params> =>
+    params.TokenCode === later && params.SerialNumber
+      ? { ...params, TokenCode: await o.mfaCodeProvider(params.SerialNumber) }
+      : params;
+
   return {
     webIdentityFirst: isAssumeRoleProfile(top) ? undefined : webTop,
     async cachedProfileRole() {
       return isAssumeRoleProfile(top) ? cached(assumeRoleKeyArgs(top)) : undefined;
     },
+    async mfaCodeProvider(serial) {
+      for (const step of steps)
+        if (step.mfa_serial === serial && (await cached(assumeRoleKeyArgs(step)))) return later;
+      return o.mfaCodeProvider(serial);
+    },
     async roleAssumer(source, params) {
       const step = steps.find(
         (s) => s.role_arn === params.RoleArn && (s.mfa_serial || undefined) === params.SerialNumber,
       );
-      if (!step) return assume(source, params as never);
+      if (!step) return assume(source, (await withCode(params)) as never);
       const args = assumeRoleKeyArgs(step);
       const hit = await cached(args);
       if (hit) return hit;
       const call: Params = {
-        ...params,
+        ...(await withCode(params)),
         RoleSessionName: step.role_session_name || botocoreSessionName(o.now()),
       };
       // botocore asks for a duration only when the profile sets one (STS's default is the same hour).

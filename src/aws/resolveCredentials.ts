@@ -91,6 +91,7 @@ async function profileCredentials(
     region: request.region,
     now: request.now,
     logger,
+    mfaCodeProvider: request.mfaCodeProvider,
   });
   // The AWS files as botocore reads them (checked first): a profile's own keys, and the SDK's view.
   const keys = await prepareProfileCredentials(env, name);
@@ -109,7 +110,7 @@ async function profileCredentials(
   // lives in sso_region (botocore's SSOCredentialFetcher); the role assumers carry STS's region.
   const chain = fromNodeProviderChain({
     ...(profile ? { profile } : {}),
-    mfaCodeProvider: request.mfaCodeProvider,
+    mfaCodeProvider: roles.mfaCodeProvider,
     roleAssumer: roles.roleAssumer,
     roleAssumerWithWebIdentity: roles.roleAssumerWithWebIdentity,
     logger,

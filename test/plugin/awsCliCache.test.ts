@@ -257,6 +257,70 @@ describe('one MFA prompt per role session, shared with the AWS CLI cache', {
     assert.equal(webSessions().length, 1);
   });
 
+  describe('a role chain: prod on top of hub, hub with MFA on top of base keys', () => {
+    const HUB = `arn:aws:iam::${ACCOUNT}:role/Hub`;
+    const PROD = `arn:aws:iam::${ACCOUNT}:role/Prod`;
+    const chain = { AWS_PROFILE: 'prod' };
+    // botocore's files: each role profile's own AssumeRole arguments.
+    const hubFile = () =>
+      join(home, '.aws', 'cli', 'cache', `${cliCacheKey({ RoleArn: HUB, SerialNumber: SERIAL })}.json`);
+    const prodFile = () => join(home, '.aws', 'cli', 'cache', `${cliCacheKey({ RoleArn: PROD })}.json`);
+    const calls = () => {
+      const ok = sts.roleSessions().filter((s) => s.ok);
+      return {
+        hub: ok.filter((s) => s.roleArn === HUB).length,
+        prod: ok.filter((s) => s.roleArn === PROD).length,
+      };
+    };
+    before(() => {
+      sts.addRole({
+        roleArn: HUB,
+        trustedPrincipals: [`arn:aws:iam::${ACCOUNT}:user/erin`],
+        mfa: { serialNumber: SERIAL, tokenCode: CODE },
+      });
+      sts.addRole({ roleArn: PROD, trustedPrincipals: [HUB] });
+    });
+    beforeEach(() => {
+      writeFileSync(
+        join(home, '.aws', 'config'),
+        `[profile prod]\nrole_arn = ${PROD}\nsource_profile = hub\nregion = eu-west-1\n` +
+          `[profile hub]\nrole_arn = ${HUB}\nsource_profile = base\nmfa_serial = ${SERIAL}\n`,
+      );
+    });
+    /** Runs aws once (one prompt, both roles assumed and cached), then removes the files named. */
+    const afterAwsRemove = async (...files: string[]) => {
+      assert.equal(await theirs(chain), 1);
+      assert.deepEqual(calls(), { hub: 1, prod: 1 });
+      assert.ok(existsSync(hubFile()) && existsSync(prodFile()), 'aws cached both roles');
+      for (const file of files) rmSync(file);
+      sts.resetCalls();
+    };
+
+    it('aws alone: one prompt over three calls (the reference)', async () => {
+      assert.equal((await theirs(chain)) + (await theirs(chain)) + (await theirs(chain)), 1);
+      assert.deepEqual(calls(), { hub: 1, prod: 1 });
+    });
+
+    it("hub's session cached, prod's not: no prompt and one AssumeRole for prod, by either tool", async () => {
+      await afterAwsRemove(prodFile());
+      assert.equal(await theirs(chain), 0);
+      assert.deepEqual(calls(), { hub: 0, prod: 1 });
+      rmSync(prodFile());
+      sts.resetCalls();
+      assert.equal(await ours(chain), 0);
+      assert.deepEqual(calls(), { hub: 0, prod: 1 });
+      assert.ok(existsSync(prodFile()), "eks-token cached prod's session");
+    });
+
+    it('neither cached: one prompt, each role assumed once, by either tool', async () => {
+      await afterAwsRemove(prodFile(), hubFile());
+      assert.equal(await ours(chain), 1);
+      assert.deepEqual(calls(), { hub: 1, prod: 1 });
+      assert.equal((await ours(chain)) + (await theirs(chain)), 0, 'both files serve both tools');
+      assert.deepEqual(calls(), { hub: 1, prod: 1 });
+    });
+  });
+
   describe('with the daemon, across shells', () => {
     let harness: DaemonHarness;
     beforeEach(async () => {
