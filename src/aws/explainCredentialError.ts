@@ -28,6 +28,8 @@ const NETWORK_CODES = new Set([
   'ENETUNREACH',
   'EPIPE',
 ]);
+// One of those codes and the peer after it, inside another error's message ("connect ECONNREFUSED h:p").
+const WRAPPED_NETWORK_ERROR = new RegExp(`\\b(${[...NETWORK_CODES].join('|')})\\s+([^\\s)]+)`);
 
 /** Turns an SDK credential failure into one EksTokenError that names its cause. */
 export async function explainCredentialError(
@@ -61,10 +63,7 @@ export async function explainCredentialError(
     );
   }
   // The SDK's SSO provider wraps the portal's network error in its own: only the message names it.
-  const wrapped =
-    /\b(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH)\s+([^\s)]+)/.exec(
-      message,
-    );
+  const wrapped = WRAPPED_NETWORK_ERROR.exec(message);
   if (wrapped && err.name === 'CredentialsProviderError' && (await isSsoProfile(context))) {
     return new EksTokenError(
       'E_SSO_UNREACHABLE',

@@ -1,6 +1,5 @@
 // The answers to control operations (ping, status, flush, stop): the daemon's encoders and the
 // client's checks, one per operation.
-
 import { type ControlOp, PROTOCOL_VERSION } from './DaemonRequest.js';
 import { type ErrorReply, isErrorReply, parseAnswerLine } from './parseAnswerLine.js';
 
